@@ -24,6 +24,7 @@ mod actions;
 #[cfg(target_arch = "wasm32")]
 mod boundary;
 pub mod cli;
+pub mod engine;
 pub mod events;
 pub mod protocol;
 mod router;

@@ -1,0 +1,212 @@
+//! The prefilter and the windows it yields.
+//!
+//! One Aho-Corasick pass finds every occurrence of every rule's keywords
+//! (ASCII case-insensitively, overlapping, so a keyword inside another is
+//! found too). A rule reports a match only if one of its keyword occurrences
+//! overlaps that match, so it is enough to search near the occurrences.
+//!
+//! How near, exactly: for each rule, the bytes no match of its regex can
+//! contain are *barriers* (for most rules: newline, quotes, spaces, ...). A
+//! match that overlaps an occurrence lies between the last barrier before
+//! the occurrence and the first barrier after it, so that span is the
+//! window. It is also exact: a match of the whole-text search cannot cross a
+//! barrier, so the whole-text search is at a match boundary just after one,
+//! which makes a search started there report the very same matches. The
+//! windows of one rule are merged when they touch; together they are
+//! scanned once, so a rule's work is linear in the text even when the text
+//! is one 5 MB line full of keywords.
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+
+use super::pattern::ByteSet;
+use super::rules::Rule;
+
+/// A keyword occurrence or a window: byte offsets, end exclusive.
+pub(crate) type Span = (usize, usize);
+
+/// The keyword automaton of a rule set.
+#[derive(Debug)]
+pub(crate) struct Prefilter {
+    automaton: Option<AhoCorasick>,
+    /// Pattern index -> the rules that have that keyword.
+    rules_of: Vec<Vec<usize>>,
+}
+
+impl Prefilter {
+    /// Build the automaton over the distinct keywords of `rules`. `None` if
+    /// it cannot be built (then the caller uses the whole-text search).
+    pub(crate) fn new(rules: &[Rule]) -> Option<Prefilter> {
+        let mut keywords: Vec<&str> = Vec::new();
+        let mut rules_of: Vec<Vec<usize>> = Vec::new();
+        for (i, rule) in rules.iter().enumerate() {
+            for k in &rule.keywords {
+                match keywords.iter().position(|x| x == k) {
+                    Some(p) => rules_of[p].push(i),
+                    None => {
+                        keywords.push(k);
+                        rules_of.push(vec![i]);
+                    }
+                }
+            }
+        }
+        let automaton = if keywords.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasickBuilder::new()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&keywords)
+                    .ok()?,
+            )
+        };
+        Some(Prefilter {
+            automaton,
+            rules_of,
+        })
+    }
+
+    /// Every keyword occurrence in `text`, per rule (indexed like the rule
+    /// set), each list sorted.
+    pub(crate) fn occurrences(&self, text: &str, rules: usize) -> Vec<Vec<Span>> {
+        let mut out: Vec<Vec<Span>> = vec![Vec::new(); rules];
+        let Some(ac) = &self.automaton else {
+            return out;
+        };
+        for m in ac.find_overlapping_iter(text) {
+            for &r in &self.rules_of[m.pattern().as_usize()] {
+                out[r].push((m.start(), m.end()));
+            }
+        }
+        for list in &mut out {
+            // Overlapping search reports by end; windows want starts in order.
+            list.sort_unstable();
+            list.dedup();
+        }
+        out
+    }
+}
+
+/// The merged windows around `occurrences` (sorted) for a rule whose
+/// matches cannot contain a byte of `barrier`. Linear in the text: every
+/// byte is looked at at most once backwards and once forwards.
+pub(crate) fn windows(text: &[u8], occurrences: &[Span], barrier: &ByteSet) -> Vec<Span> {
+    let mut out: Vec<Span> = Vec::new();
+    let next_barrier = |from: usize| {
+        text[from..]
+            .iter()
+            .position(|&b| barrier.contains(b))
+            .map_or(text.len(), |p| from + p)
+    };
+    for &(k0, k1) in occurrences {
+        match out.last_mut() {
+            // Touches the current window: `end` is a barrier (or the end of
+            // the text) at or after `k0`, so the window start still holds.
+            Some(w) if k0 <= w.1 => {
+                if k1 > w.1 {
+                    w.1 = next_barrier(k1);
+                }
+            }
+            last => {
+                // The previous window ends on a barrier, which bounds the
+                // look back.
+                let floor = last.map_or(0, |w| w.1);
+                let start = text[floor..k0]
+                    .iter()
+                    .rposition(|&b| barrier.contains(b))
+                    .map_or(floor, |p| floor + p + 1);
+                out.push((start, next_barrier(k1)));
+            }
+        }
+    }
+    out
+}
+
+/// Whether some occurrence overlaps `m`. `occurrences` is sorted and its
+/// spans are at most `longest` bytes long.
+pub(crate) fn overlaps_any(occurrences: &[Span], longest: usize, m: Span) -> bool {
+    let first = occurrences.partition_point(|&(k0, _)| k0 + longest <= m.0);
+    occurrences[first..]
+        .iter()
+        .take_while(|&&(k0, _)| k0 < m.1)
+        .any(|&(_, k1)| k1 > m.0)
+}
+
+/// The reference check, for the whole-text search: whether a keyword
+/// (lowercase ASCII) occurs, ignoring ASCII case, overlapping `m`.
+pub(crate) fn keyword_overlaps_naive(text: &[u8], keywords: &[String], m: Span) -> bool {
+    keywords.iter().any(|k| {
+        let k = k.as_bytes();
+        let lo = (m.0 + 1).saturating_sub(k.len());
+        let hi = (m.1 + k.len() - 1).min(text.len());
+        lo < hi
+            && text[lo..hi]
+                .windows(k.len())
+                .any(|w| w.eq_ignore_ascii_case(k))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::pattern;
+
+    #[test]
+    fn windows_by_case() {
+        let re = pattern::compile("[a-z]+").unwrap();
+        // (text, keyword occurrences, windows)
+        let cases: &[(&str, &[Span], &[Span])] = &[
+            ("abc def ghi", &[(4, 5)], &[(4, 7)]),
+            ("abc def ghi", &[(0, 1)], &[(0, 3)]),
+            ("abc def ghi", &[(10, 11)], &[(8, 11)]),
+            ("abc def ghi", &[(0, 1), (1, 2)], &[(0, 3)]),
+            ("abc def ghi", &[(0, 1), (8, 9)], &[(0, 3), (8, 11)]),
+            // A keyword that spans a barrier joins both sides.
+            ("abc def ghi", &[(2, 5)], &[(0, 7)]),
+            // A keyword that starts on the previous window's end merges.
+            ("abc def ghi", &[(0, 1), (3, 5)], &[(0, 7)]),
+            ("", &[], &[]),
+            ("abc\r\ndef", &[(5, 6)], &[(5, 8)]),
+        ];
+        for (text, occ, want) in cases {
+            assert_eq!(
+                windows(text.as_bytes(), occ, &re.barrier),
+                *want,
+                "{text:?} {occ:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlap_by_case() {
+        let occ: &[Span] = &[(2, 5), (10, 12)];
+        // (match, overlaps?)
+        let cases: &[(Span, bool)] = &[
+            ((0, 2), false),
+            ((0, 3), true),
+            ((4, 6), true),
+            ((5, 10), false),
+            ((5, 11), true),
+            ((11, 20), true),
+            ((12, 20), false),
+        ];
+        for (m, want) in cases {
+            assert_eq!(overlaps_any(occ, 3, *m), *want, "{m:?}");
+            let text = b"xxKEYxxxxxKExxxxxxxx";
+            let naive = keyword_overlaps_naive(text, &["key".into(), "ke".into()], *m);
+            assert_eq!(naive, *want, "naive {m:?}");
+        }
+    }
+
+    #[test]
+    fn occurrences_are_overlapping_and_case_insensitive() {
+        let rules = crate::engine::RuleSet::from_toml(
+            "[[rules]]\nid='a'\nregex='x'\nkeywords=['api_key','key']\n[[rules]]\nid='b'\nregex='x'\nkeywords=['key']\n",
+        )
+        .unwrap();
+        let pf = Prefilter::new(rules.rules()).unwrap();
+        let occ = pf.occurrences("API_KEY keY", 2);
+        assert_eq!(occ[0], vec![(0, 7), (4, 7), (8, 11)]);
+        assert_eq!(occ[1], vec![(4, 7), (8, 11)]);
+    }
+}
