@@ -3,12 +3,11 @@ package gitlog
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/leakguard/leakguard/host-go/internal/gittest"
 )
 
 func collect(t *testing.T, input string) ([]Change, error) {
@@ -117,47 +116,15 @@ func TestParseErrors(t *testing.T) {
 // TestLog runs real git on a repository built here: commits with fixed
 // authors and dates that add, change and remove lines.
 func TestLog(t *testing.T) {
-	if _, err := exec.LookPath("git"); err != nil {
-		t.Fatal("git is needed")
-	}
-	dir := t.TempDir()
-	git := func(date string, args ...string) string {
-		t.Helper()
-		cmd := exec.Command("git", args...)
-		cmd.Dir = dir
-		cmd.Env = append(os.Environ(),
-			"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-			"GIT_AUTHOR_NAME=Ann Example", "GIT_AUTHOR_EMAIL=ann@example.com", "GIT_AUTHOR_DATE="+date,
-			"GIT_COMMITTER_NAME=Ann Example", "GIT_COMMITTER_EMAIL=ann@example.com", "GIT_COMMITTER_DATE="+date,
-		)
-		out, err := cmd.CombinedOutput()
-		if err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-		return strings.TrimSpace(string(out))
-	}
-	write := func(name, content string) {
-		t.Helper()
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	git("2024-01-01T10:00:00Z", "init", "-q", "-b", "main")
-	write("app/config.txt", "one\ntwo\nthree\n")
-	git("2024-01-01T10:00:00Z", "add", ".")
-	git("2024-01-01T10:00:00Z", "commit", "-q", "-m", "first")
-	first := git("2024-01-01T10:00:00Z", "rev-parse", "HEAD")
-	write("app/config.txt", "one\nTWO\nthree\nfour\n")
-	write("b c.txt", "spaced\n")
-	git("2024-02-01T10:00:00Z", "add", ".")
-	git("2024-02-01T10:00:00Z", "commit", "-q", "-m", "second")
-	second := git("2024-02-01T10:00:00Z", "rev-parse", "HEAD")
-	git("2024-02-01T10:00:00Z", "mv", "b c.txt", "moved.txt")
-	git("2024-03-01T10:00:00Z", "commit", "-q", "-m", "rename only")
+	r := gittest.New(t)
+	first := r.Commit("2024-01-01T10:00:00Z", "first", map[string]string{"app/config.txt": "one\ntwo\nthree\n"})
+	second := r.Commit("2024-02-01T10:00:00Z", "second", map[string]string{
+		"app/config.txt": "one\nTWO\nthree\nfour\n",
+		"b c.txt":        "spaced\n",
+	})
+	r.Git("2024-03-01T10:00:00Z", "mv", "b c.txt", "moved.txt")
+	r.Git("2024-03-01T10:00:00Z", "commit", "-q", "-m", "rename only")
+	dir := r.Dir
 
 	var got []Change
 	err := Log(context.Background(), dir, func(c *Change) error {
@@ -167,8 +134,8 @@ func TestLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c1 := &Commit{Hash: first, Author: "Ann Example", Email: "ann@example.com", Date: "2024-01-01T10:00:00+00:00", Message: "first"}
-	c2 := &Commit{Hash: second, Author: "Ann Example", Email: "ann@example.com", Date: "2024-02-01T10:00:00+00:00", Message: "second"}
+	c1 := &Commit{Hash: first, Author: gittest.AuthorName, Email: gittest.AuthorEmail, Date: "2024-01-01T10:00:00+00:00", Message: "first"}
+	c2 := &Commit{Hash: second, Author: gittest.AuthorName, Email: gittest.AuthorEmail, Date: "2024-02-01T10:00:00+00:00", Message: "second"}
 	want := []Change{
 		{Commit: c2, Path: "app/config.txt", Lines: []Line{{2, "TWO"}, {4, "four"}}},
 		{Commit: c2, Path: "b c.txt", Lines: []Line{{1, "spaced"}}},

@@ -41,6 +41,9 @@ func ParseIgnore(base string, content []byte) *Ignore {
 			continue
 		}
 		line = trimTrailingSpaces(line)
+		if len(line) == 0 {
+			continue
+		}
 		if p, ok := parsePattern(line); ok {
 			ig.patterns = append(ig.patterns, p)
 		}
