@@ -27,7 +27,9 @@ pub mod cli;
 pub mod engine;
 pub mod events;
 pub mod protocol;
+pub mod report;
 mod router;
+pub mod walk;
 
 pub use protocol::{ErrorCode, Failure, MAX_INPUT_BYTES, PROTOCOL_VERSION};
 pub use router::Router;
