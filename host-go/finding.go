@@ -71,11 +71,17 @@ type Document struct {
 
 // Rule describes one rule of the active rule set.
 type Rule struct {
-	ID          string   `json:"id"`
-	Description string   `json:"description"`
-	Severity    string   `json:"severity"`
-	Tags        []string `json:"tags"`
-	Keywords    []string `json:"keywords"`
+	// ID names the rule in findings.
+	ID string `json:"id"`
+	// Description says what the rule finds.
+	Description string `json:"description"`
+	// Severity is critical, high, medium, low or info.
+	Severity string `json:"severity"`
+	// Tags group rules (provider, kind).
+	Tags []string `json:"tags"`
+	// Keywords are the strings (any case) one of which must occur at a
+	// match for the rule to report it; none means the rule always runs.
+	Keywords []string `json:"keywords"`
 	// Entropy is the rule's minimum entropy; 0 when it sets none.
 	Entropy float64 `json:"entropy,omitempty"`
 	// Path is the rule's path regex, when it has one.
@@ -86,6 +92,7 @@ type Rule struct {
 // regex the engine cannot compile (that rule is skipped, the others run).
 type Warning struct {
 	// Rule is the rule's id; empty for a problem of the file as a whole.
-	Rule    string `json:"rule"`
+	Rule string `json:"rule"`
+	// Message says what is wrong.
 	Message string `json:"message"`
 }

@@ -92,6 +92,13 @@ type Scanner struct {
 
 // New loads the engine and checks the rule set.
 //
+// # Notes
+//
+//   - Loading compiles the module to machine code, which takes seconds on a
+//     small machine: make one Scanner and share it (it is safe for
+//     concurrent use), and give programs that start often a [WithCacheDir].
+//   - Each engine instance also compiles the rule set on its first call.
+//
 // # Errors
 //
 // An [*Error] when the rule file cannot be read or does not parse (a rule

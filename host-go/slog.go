@@ -41,9 +41,6 @@ func (r *redactingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (r *redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
-	// A log line written while a request is being cancelled must still be
-	// redacted, so the engine call does not inherit the cancellation.
-	ctx = context.WithoutCancel(ctx)
 	attrs := make([]slog.Attr, 0, rec.NumAttrs())
 	rec.Attrs(func(a slog.Attr) bool {
 		attrs = append(attrs, a)
@@ -53,7 +50,9 @@ func (r *redactingHandler) Handle(ctx context.Context, rec slog.Record) error {
 	red := redaction{}
 	red.collect(&msg)
 	red.collectAttrs(attrs)
-	err := red.run(ctx, r.s)
+	// A log line written while a request is being cancelled must still be
+	// redacted, so the engine call does not inherit the cancellation.
+	err := red.run(context.WithoutCancel(ctx), r.s)
 	out := slog.NewRecord(rec.Time, rec.Level, msg.String(), rec.PC)
 	out.AddAttrs(attrs...)
 	if herr := r.h.Handle(ctx, out); herr != nil {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -630,5 +632,39 @@ func TestScanGit(t *testing.T) {
 	r = runCLI(t, t.TempDir(), "", "scan", "--git", ".")
 	if r.code != 2 || !strings.Contains(r.stderr, "not a git repository") {
 		t.Errorf("not a repository: status %d, %q", r.code, r.stderr)
+	}
+}
+
+// TestJSONLInPieces checks that a report too big for one engine call in
+// jsonl is made in pieces that join up exactly.
+func TestJSONLInPieces(t *testing.T) {
+	dir := t.TempDir()
+	n := reportChunk*2 + 3
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "line %d token=%s\n", i, fakeGitHub)
+	}
+	writeFiles(t, dir, map[string]string{"many.txt": b.String()})
+	jl := runCLI(t, dir, "", "scan", "--format", "jsonl")
+	js := runCLI(t, dir, "", "scan", "--format", "json")
+	if jl.code != 1 || js.code != 1 {
+		t.Fatalf("status %d and %d: %s %s", jl.code, js.code, jl.stderr, js.stderr)
+	}
+	lines := strings.Split(strings.TrimSuffix(jl.stdout, "\n"), "\n")
+	var rep struct{ Findings []json.RawMessage }
+	if err := json.Unmarshal([]byte(js.stdout), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if len(lines) != n || len(rep.Findings) != n {
+		t.Fatalf("%d jsonl lines and %d json findings, want %d", len(lines), len(rep.Findings), n)
+	}
+	for i, l := range lines {
+		var compact bytes.Buffer
+		if err := json.Compact(&compact, rep.Findings[i]); err != nil {
+			t.Fatal(err)
+		}
+		if l != compact.String() {
+			t.Fatalf("line %d differs from the JSON report's finding:\n%s\n%s", i+1, l, compact.String())
+		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -90,4 +91,22 @@ func TestProgressDrawsLateAndErases(t *testing.T) {
 	p = startProgress(nil, nil, "scanning", 1, 1)
 	p.add(1, 1)
 	p.finish()
+}
+
+// TestProgressOnlyOnTerminals checks the choice: no bar when stderr is a
+// pipe, a file or a buffer, or when the user turned it off.
+func TestProgressOnlyOnTerminals(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	for _, e := range []env{{stderr: &bytes.Buffer{}}, {stderr: f}} {
+		if p := progressFor(e, scanFlags{}, "scanning", 1, 1); p.w != nil {
+			t.Errorf("a bar on %T, which is not a terminal", e.stderr)
+		}
+	}
+	if p := progressFor(env{stderr: os.Stderr}, scanFlags{noProgress: true}, "scanning", 1, 1); p.w != nil {
+		t.Error("a bar despite --no-progress")
+	}
 }

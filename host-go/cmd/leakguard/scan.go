@@ -30,7 +30,8 @@ the command line is reported under the path as given (and scanned even if a
 .gitignore would leave it out); standard input has no path. Several paths
 are scanned in the order given.
 
-exit status: 0 nothing found, 1 secrets found, 2 usage or runtime error
+exit status: 0 nothing found, 1 secrets found, 2 usage or runtime error (also
+when some inputs could not be scanned: the report still lists what was found)
 
 flags:
 `
@@ -127,12 +128,8 @@ func runScan(ctx context.Context, args []string, e env) (int, error) {
 		return exitError, err
 	}
 	color := f.format == "text" && (f.color == "always" || (f.color == "auto" && isTerminal(e.stdout) && e.getenv("NO_COLOR") == ""))
-	out, err := s.Report(ctx, findings, leakguard.Format(f.format), leakguard.WithColor(color))
-	if err != nil {
+	if err := writeReport(ctx, s, findings, f.format, color, e.stdout); err != nil {
 		return exitError, err
-	}
-	if _, err := io.WriteString(e.stdout, out); err != nil {
-		return exitError, fmt.Errorf("write the report: %w", err)
 	}
 	if res.failed > 0 {
 		return exitError, fmt.Errorf("%d %s could not be scanned (see above)", res.failed, plural(res.failed, "input", "inputs"))
@@ -141,6 +138,36 @@ func runScan(ctx context.Context, args []string, e env) (int, error) {
 		return exitFindings, nil
 	}
 	return exitClean, nil
+}
+
+// reportChunk is how many findings one report call formats when the
+// format allows the report to be made in pieces (jsonl): a huge history
+// scan must not exceed the engine's input limit in one call.
+const reportChunk = 5000
+
+// writeReport formats findings through the engine and writes the report.
+func writeReport(ctx context.Context, s *leakguard.Scanner, findings []leakguard.Finding, format string, color bool, w io.Writer) error {
+	chunk := len(findings)
+	if format == "jsonl" {
+		chunk = reportChunk
+	}
+	for i := 0; i == 0 || i < len(findings); i += chunk {
+		part := findings[i:min(i+chunk, len(findings))]
+		out, err := s.Report(ctx, part, leakguard.Format(format), leakguard.WithColor(color))
+		if errors.Is(err, leakguard.ErrTooLarge) {
+			return fmt.Errorf("%d findings are too many for one %s report (%w); use --format jsonl", len(findings), format, err)
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, out); err != nil {
+			return fmt.Errorf("write the report: %w", err)
+		}
+		if chunk == 0 {
+			break
+		}
+	}
+	return nil
 }
 
 func countOf(list []string, s string) int {
