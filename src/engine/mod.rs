@@ -27,14 +27,15 @@
 //! Redaction replaces only the secrets:
 //!
 //! ```
-//! use leakguard::engine::{RedactStyle, RuleSet};
+//! use leakguard::engine::{RedactStyle, RuleSet, ScanOptions};
 //!
 //! let rules = RuleSet::from_toml(
 //!     "[[rules]]\nid = 'demo'\nregex = 'demo_[a-z0-9]{16}'\nkeywords = ['demo_']\n",
 //! ).unwrap();
-//! let out = rules.redact("key: demo_0123456789abcdef!", None, RedactStyle::Placeholder);
+//! let opts = ScanOptions::default();
+//! let out = rules.redact("key: demo_0123456789abcdef!", &opts, RedactStyle::Placeholder);
 //! assert_eq!(out.text, "key: [REDACTED:demo]!");
-//! let out = rules.redact("key: demo_0123456789abcdef!", None, RedactStyle::Mask { keep: 4 });
+//! let out = rules.redact("key: demo_0123456789abcdef!", &opts, RedactStyle::Mask { keep: 4 });
 //! assert_eq!(out.text, "key: demo*****************!");
 //! ```
 //!
@@ -65,6 +66,7 @@ mod pattern;
 mod redact;
 mod rules;
 mod scan;
+mod tree;
 mod window;
 
 use std::collections::BTreeSet;
@@ -281,10 +283,11 @@ impl RuleSet {
 fn default_shared() -> &'static Arc<RuleSet> {
     static DEFAULT: OnceLock<Arc<RuleSet>> = OnceLock::new();
     DEFAULT.get_or_init(|| {
-        // Not validated here (that is the tests' job): a fresh instance
-        // should not parse ~200 regexes before its first scan.
-        let set = match rules::load(DEFAULT_RULES_TOML) {
-            Ok(loaded) => RuleSet::assemble(loaded, true),
+        // Compiled into the module as data (no TOML to parse), and not
+        // validated here (that is the tests' job): a fresh instance should
+        // not parse ~250 regexes before its first scan.
+        let set = match &tree::DEFAULT {
+            Ok(tree) => RuleSet::assemble(rules::load_tree(tree), true),
             Err(e) => RuleSet {
                 title: None,
                 rules: Vec::new(),

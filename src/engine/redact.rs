@@ -1,6 +1,9 @@
 //! Redaction: the text with every detected secret replaced.
 
+use std::collections::BTreeSet;
+
 use super::finding::Finding;
+use super::rules::Problem;
 use super::{RuleSet, ScanOptions};
 
 /// How a secret is replaced.
@@ -27,28 +30,181 @@ pub struct Redacted {
     pub text: String,
     /// The findings, masked, positions referring to the original text.
     pub findings: Vec<Finding>,
+    /// Rule-set problems (see [`RuleSet::scan_with_problems`]).
+    pub problems: Vec<Problem>,
 }
 
+/// How many times a mask is checked and tightened before it falls back to
+/// masking every character.
+const MASK_ROUNDS: usize = 3;
+
 impl RuleSet {
-    /// Scan `text` and replace every secret found. `path` is the document's
-    /// path, for rules and allowlists that look at it.
-    pub fn redact(&self, text: &str, path: Option<&str>, style: RedactStyle) -> Redacted {
+    /// Scan `text` and replace every secret found (`opts.reveal` is ignored:
+    /// the findings returned are masked).
+    ///
+    /// The result never contains a secret the scan found:
+    ///
+    /// - every occurrence of a secret's value is replaced, also where no rule
+    ///   matched it (the same value in a context the rule does not accept,
+    ///   or on a line with an inline marker): the value is known to be a
+    ///   secret, and the replacement can change that context;
+    /// - with [`RedactStyle::Mask`] the characters kept could, with the text
+    ///   around them, form a secret again (a short secret that is the
+    ///   prefix of a longer one), so the masked text is scanned once more
+    ///   and a group whose kept characters take part in a found secret is
+    ///   masked entirely.
+    pub fn redact(&self, text: &str, opts: &ScanOptions, style: RedactStyle) -> Redacted {
         let opts = ScanOptions {
-            path: path.map(str::to_owned),
-            ..ScanOptions::default()
+            reveal: false,
+            ..opts.clone()
         };
-        let findings = self.scan(text, &opts);
+        let (findings, problems) = self.scan_with_problems(text, &opts);
+        let groups = merge(text, &with_every_occurrence(text, &findings));
+        let mut full = vec![false; groups.len()];
+        let (mut out, mut spans) = render(text, &groups, style, &full);
+        if matches!(style, RedactStyle::Mask { keep } if keep > 0) && !groups.is_empty() {
+            let secrets: BTreeSet<&str> = findings.iter().map(|f| &text[f.start..f.end]).collect();
+            let again = ScanOptions {
+                reveal: true,
+                ..opts.clone()
+            };
+            for round in 0..=MASK_ROUNDS {
+                let left: Vec<(usize, usize)> = self
+                    .scan(&out, &again)
+                    .into_iter()
+                    .filter(|f| secrets.contains(f.secret.as_str()))
+                    .map(|f| (f.start, f.end))
+                    .collect();
+                let mut changed = false;
+                for (g, span) in spans.iter().enumerate() {
+                    if !full[g] && left.iter().any(|&(a, b)| a < span.1 && span.0 < b) {
+                        full[g] = true;
+                        changed = true;
+                    }
+                }
+                if !changed {
+                    break;
+                }
+                if round == MASK_ROUNDS {
+                    full.fill(true);
+                }
+                (out, spans) = render(text, &groups, style, &full);
+            }
+        }
         Redacted {
-            text: redact_text(text, &findings, style),
+            text: out,
             findings,
+            problems,
         }
     }
+}
+
+/// The spans to replace: each finding's secret, and every other occurrence
+/// of a secret's value (named after the first finding with that value).
+fn with_every_occurrence<'a>(
+    text: &str,
+    findings: &'a [Finding],
+) -> Vec<(usize, usize, &'a Finding)> {
+    let mut spans: Vec<(usize, usize, &Finding)> =
+        findings.iter().map(|f| (f.start, f.end, f)).collect();
+    let mut values: Vec<(&str, &Finding)> = Vec::new();
+    for f in findings.iter().filter(|f| f.start < f.end) {
+        let value = &text[f.start..f.end];
+        if !values.iter().any(|(v, _)| *v == value) {
+            values.push((value, f));
+        }
+    }
+    if values.is_empty() {
+        return spans;
+    }
+    // One pass for all values; every occurrence, overlapping or not.
+    if let Ok(ac) = aho_corasick::AhoCorasick::new(values.iter().map(|(v, _)| v)) {
+        for m in ac.find_overlapping_iter(text) {
+            spans.push((m.start(), m.end(), values[m.pattern().as_usize()].1));
+        }
+    }
+    spans
+}
+
+/// A run of overlapping secrets, replaced as one.
+struct Group<'a> {
+    start: usize,
+    end: usize,
+    /// The finding that names the replacement.
+    first: &'a Finding,
+}
+
+/// Overlapping spans merged, in order; empty, out-of-range and
+/// mid-character spans left out.
+fn merge<'a>(text: &str, spans: &[(usize, usize, &'a Finding)]) -> Vec<Group<'a>> {
+    let mut order: Vec<(usize, usize, &Finding)> = spans
+        .iter()
+        .copied()
+        .filter(|&(a, b, _)| a < b && b <= text.len())
+        .filter(|&(a, b, _)| text.is_char_boundary(a) && text.is_char_boundary(b))
+        .collect();
+    order.sort_by(|x, y| (x.0, x.1, &x.2.rule).cmp(&(y.0, y.1, &y.2.rule)));
+    let mut groups: Vec<Group> = Vec::new();
+    for (start, end, f) in order {
+        match groups.last_mut() {
+            Some(g) if start < g.end => g.end = g.end.max(end),
+            _ => groups.push(Group {
+                start,
+                end,
+                first: f,
+            }),
+        }
+    }
+    groups
+}
+
+/// The text with each group replaced, and where each replacement landed.
+/// `full[i]` masks group `i` entirely (for [`RedactStyle::Mask`]).
+fn render(
+    text: &str,
+    groups: &[Group],
+    style: RedactStyle,
+    full: &[bool],
+) -> (String, Vec<(usize, usize)>) {
+    let mut out = String::with_capacity(text.len());
+    let mut spans = Vec::with_capacity(groups.len());
+    let mut copied = 0;
+    for (g, group) in groups.iter().enumerate() {
+        out.push_str(&text[copied..group.start]);
+        let at = out.len();
+        let secret = &text[group.start..group.end];
+        match style {
+            RedactStyle::Placeholder => {
+                out.push_str("[REDACTED:");
+                out.push_str(&group.first.rule);
+                out.push(']');
+            }
+            RedactStyle::Hash => {
+                let fp = &group.first.fingerprint;
+                out.push_str("[REDACTED:");
+                out.push_str(fp.get(..12).unwrap_or(fp));
+                out.push(']');
+            }
+            RedactStyle::Mask { keep } => {
+                let chars = secret.chars().count();
+                let keep = if full[g] { 0 } else { keep.min(chars / 2) };
+                out.extend(secret.chars().take(keep));
+                out.extend(std::iter::repeat_n('*', chars - keep));
+            }
+        }
+        spans.push((at, out.len()));
+        copied = group.end;
+    }
+    out.push_str(&text[copied..]);
+    (out, spans)
 }
 
 /// Replace the secrets of `findings` (positions into `text`) in `text`.
 /// Overlapping secrets are merged first and replaced once; the replacement
 /// names the finding that starts first (then the shorter, then by rule id).
-/// Findings that cover no text (path-only rules) change nothing.
+/// Findings that cover no text (path-only rules) change nothing. Unlike
+/// [`RuleSet::redact`], only the findings' own spans are replaced and masks
+/// are not re-checked (there is no rule set to check them with).
 ///
 /// ```
 /// use leakguard::engine::{RedactStyle, RuleSet, ScanOptions, redact_text};
@@ -61,53 +217,9 @@ impl RuleSet {
 /// assert_eq!(redact_text(text, &findings, RedactStyle::Mask { keep: 5 }), "pin=123***");
 /// ```
 pub fn redact_text(text: &str, findings: &[Finding], style: RedactStyle) -> String {
-    let mut order: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.start < f.end && f.end <= text.len())
-        .filter(|f| text.is_char_boundary(f.start) && text.is_char_boundary(f.end))
-        .collect();
-    order.sort_by(|a, b| (a.start, a.end, &a.rule).cmp(&(b.start, b.end, &b.rule)));
-
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    let mut i = 0;
-    while i < order.len() {
-        let first = order[i];
-        let (start, mut end) = (first.start, first.end);
-        i += 1;
-        while i < order.len() && order[i].start < end {
-            end = end.max(order[i].end);
-            i += 1;
-        }
-        // An earlier group may already reach past this one's start.
-        let start = start.max(copied);
-        if start >= end {
-            continue;
-        }
-        out.push_str(&text[copied..start]);
-        let secret = &text[start..end];
-        match style {
-            RedactStyle::Placeholder => {
-                out.push_str("[REDACTED:");
-                out.push_str(&first.rule);
-                out.push(']');
-            }
-            RedactStyle::Hash => {
-                out.push_str("[REDACTED:");
-                out.push_str(first.fingerprint.get(..12).unwrap_or(&first.fingerprint));
-                out.push(']');
-            }
-            RedactStyle::Mask { keep } => {
-                let chars = secret.chars().count();
-                let keep = keep.min(chars / 2);
-                out.extend(secret.chars().take(keep));
-                out.extend(std::iter::repeat_n('*', chars - keep));
-            }
-        }
-        copied = end;
-    }
-    out.push_str(&text[copied..]);
-    out
+    let spans: Vec<_> = findings.iter().map(|f| (f.start, f.end, f)).collect();
+    let groups = merge(text, &spans);
+    render(text, &groups, style, &vec![false; groups.len()]).0
 }
 
 #[cfg(test)]

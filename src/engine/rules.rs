@@ -11,10 +11,10 @@ use std::sync::OnceLock;
 
 use regex_automata::meta;
 use serde::Serialize;
-use toml::{Table, Value};
 
 use super::finding::Severity;
 use super::pattern::{self, Pattern, PatternError};
+use super::tree::Tree;
 
 /// What kind of problem a rule file has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -359,7 +359,7 @@ impl Loaded {
 
 /// Parse a rule file.
 pub(crate) fn load(text: &str) -> Result<Loaded, ConfigError> {
-    let table: Table = text.parse().map_err(|e: toml::de::Error| {
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let at = e
             .span()
             .map(|s| {
@@ -374,6 +374,11 @@ pub(crate) fn load(text: &str) -> Result<Loaded, ConfigError> {
             ),
         }
     })?;
+    Ok(load_tree(&Tree::of_table(&table)))
+}
+
+/// Read a rule file's tree (a table).
+pub(crate) fn load_tree(root: &Tree<'_>) -> Loaded {
     let mut l = Loader::default();
     let mut out = Loaded {
         title: None,
@@ -384,8 +389,8 @@ pub(crate) fn load(text: &str) -> Result<Loaded, ConfigError> {
         problems: Vec::new(),
         defined: 0,
     };
-    for (key, value) in &table {
-        match key.as_str() {
+    for (key, value) in entries(root) {
+        match *key {
             "title" => out.title = l.string(None, "title", value),
             // gitleaks' minimum-version marker: nothing to check here.
             "minVersion" => {}
@@ -440,7 +445,15 @@ pub(crate) fn load(text: &str) -> Result<Loaded, ConfigError> {
     let mut keep = keep.into_iter();
     out.rules.retain(|_| keep.next().unwrap_or(true));
     out.problems = l.problems;
-    Ok(out)
+    out
+}
+
+/// The entries of a table (none for anything else).
+fn entries<'v, 't>(t: &'v Tree<'t>) -> &'v [(&'t str, Tree<'t>)] {
+    match t {
+        Tree::Table(e) => e,
+        _ => &[],
+    }
 }
 
 /// 1-based line and column (in characters) of byte offset `at` in `text`.
@@ -467,16 +480,16 @@ impl Loader {
         self.schema(rule, format!("unknown key `{key}` ignored"));
     }
 
-    fn wrong_type(&mut self, rule: Option<&str>, key: &str, want: &str, v: &Value) {
+    fn wrong_type(&mut self, rule: Option<&str>, key: &str, want: &str, v: &Tree<'_>) {
         self.schema(
             rule,
             format!("`{key}` must be {want}, not {}; ignored", v.type_str()),
         );
     }
 
-    fn string(&mut self, rule: Option<&str>, key: &str, v: &Value) -> Option<String> {
+    fn string(&mut self, rule: Option<&str>, key: &str, v: &Tree<'_>) -> Option<String> {
         match v {
-            Value::String(s) => Some(s.clone()),
+            Tree::Str(s) => Some((*s).to_owned()),
             _ => {
                 self.wrong_type(rule, key, "a string", v);
                 None
@@ -484,24 +497,30 @@ impl Loader {
         }
     }
 
-    fn strings(&mut self, rule: Option<&str>, key: &str, v: &Value) -> Vec<String> {
-        let Value::Array(items) = v else {
+    fn strings(&mut self, rule: Option<&str>, key: &str, v: &Tree<'_>) -> Vec<String> {
+        let Tree::Array(items) = v else {
             self.wrong_type(rule, key, "an array of strings", v);
             return Vec::new();
         };
         let mut out = Vec::with_capacity(items.len());
-        for item in items {
+        for item in items.iter() {
             match item {
-                Value::String(s) => out.push(s.clone()),
+                Tree::Str(s) => out.push((*s).to_owned()),
                 other => self.wrong_type(rule, key, "an array of strings", other),
             }
         }
         out
     }
 
-    fn table<'v>(&mut self, rule: Option<&str>, key: &str, v: &'v Value) -> Option<&'v Table> {
+    /// `v` if it is a table.
+    fn table<'v, 't>(
+        &mut self,
+        rule: Option<&str>,
+        key: &str,
+        v: &'v Tree<'t>,
+    ) -> Option<&'v Tree<'t>> {
         match v {
-            Value::Table(t) => Some(t),
+            Tree::Table(_) => Some(v),
             _ => {
                 self.wrong_type(rule, key, "a table", v);
                 None
@@ -509,30 +528,31 @@ impl Loader {
         }
     }
 
-    fn tables<'v>(
+    /// The tables of `v` if it is an array of tables.
+    fn tables<'v, 't>(
         &mut self,
         rule: Option<&str>,
         key: &str,
-        v: &'v Value,
-    ) -> Option<Vec<&'v Table>> {
-        let Value::Array(items) = v else {
+        v: &'v Tree<'t>,
+    ) -> Option<Vec<&'v Tree<'t>>> {
+        let Tree::Array(items) = v else {
             self.wrong_type(rule, key, "an array of tables", v);
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
-        for item in items {
+        for item in items.iter() {
             match item {
-                Value::Table(t) => out.push(t),
+                Tree::Table(_) => out.push(item),
                 other => self.wrong_type(rule, key, "an array of tables", other),
             }
         }
         Some(out)
     }
 
-    fn rule(&mut self, index: usize, t: &Table) -> Option<Rule> {
+    fn rule(&mut self, index: usize, t: &Tree<'_>) -> Option<Rule> {
         let id = match t.get("id") {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-            Some(Value::String(_)) | None => {
+            Some(Tree::Str(s)) if !s.trim().is_empty() => (*s).to_owned(),
+            Some(Tree::Str(_)) | None => {
                 self.schema(None, format!("rule #{} has no `id`; skipped", index + 1));
                 return None;
             }
@@ -565,24 +585,25 @@ impl Loader {
             negative_examples: Vec::new(),
             compiled: OnceLock::new(),
         };
-        for (key, v) in t {
-            match key.as_str() {
+        for (key, v) in entries(t) {
+            let key = *key;
+            match key {
                 "id" => {}
                 "description" => rule.description = self.string(r, key, v).unwrap_or_default(),
                 "regex" => rule.regex = self.string(r, key, v),
                 "path" => rule.path = self.string(r, key, v).map(LazyRegex::new),
                 "secretGroup" => match v {
-                    Value::Integer(n) if *n >= 0 => {
+                    Tree::Int(n) if *n >= 0 => {
                         rule.secret_group = usize::try_from(*n).ok().filter(|&g| g > 0);
                     }
                     _ => self.wrong_type(r, key, "a non-negative integer", v),
                 },
                 "entropy" => match v {
-                    Value::Float(x) if x.is_finite() && *x >= 0.0 => {
+                    Tree::Float(x) if x.is_finite() && *x >= 0.0 => {
                         rule.entropy = Some(*x).filter(|&x| x > 0.0);
                     }
                     // Whole numbers are exact in f64 at any plausible entropy.
-                    Value::Integer(n) if *n >= 0 => {
+                    Tree::Int(n) if *n >= 0 => {
                         rule.entropy = Some(*n as f64).filter(|&x| x > 0.0);
                     }
                     _ => self.wrong_type(r, key, "a non-negative number", v),
@@ -653,7 +674,7 @@ impl Loader {
         &mut self,
         rule: Option<&str>,
         key: &str,
-        t: &Table,
+        t: &Tree<'_>,
         global: bool,
     ) -> Option<Allowlist> {
         let mut a = Allowlist {
@@ -665,8 +686,9 @@ impl Loader {
             commits: Vec::new(),
             target_rules: Vec::new(),
         };
-        for (k, v) in t {
-            match k.as_str() {
+        for (k, v) in entries(t) {
+            let k = *k;
+            match k {
                 "description" => {
                     self.string(rule, k, v);
                 }
@@ -736,11 +758,12 @@ impl Loader {
         Some(a)
     }
 
-    fn extend(&mut self, t: &Table, out: &mut Loaded) {
-        for (k, v) in t {
-            match k.as_str() {
+    fn extend(&mut self, t: &Tree<'_>, out: &mut Loaded) {
+        for (k, v) in entries(t) {
+            let k = *k;
+            match k {
                 "useDefault" => match v {
-                    Value::Boolean(b) => out.use_default = *b,
+                    Tree::Bool(b) => out.use_default = *b,
                     _ => self.wrong_type(None, "extend.useDefault", "a boolean", v),
                 },
                 "disabledRules" => out.disabled = self.strings(None, "extend.disabledRules", v),

@@ -2,6 +2,7 @@
 //! reference), secret extraction, entropy, allowlists, inline markers,
 //! generic de-duplication, positions and the final sort.
 
+use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::ops::ControlFlow;
 
@@ -33,6 +34,42 @@ struct Candidate {
     /// The secret.
     start: usize,
     end: usize,
+}
+
+/// A document being scanned, with what is worked out about it on demand
+/// (most documents have no candidate at all and never need it).
+struct Doc<'a> {
+    text: &'a str,
+    path: Option<&'a str>,
+    lines: OnceCell<Lines>,
+    markers: OnceCell<Vec<usize>>,
+}
+
+impl<'a> Doc<'a> {
+    fn new(text: &'a str, path: Option<&'a str>) -> Self {
+        Doc {
+            text,
+            path,
+            lines: OnceCell::new(),
+            markers: OnceCell::new(),
+        }
+    }
+
+    fn lines(&self) -> &Lines {
+        self.lines.get_or_init(|| Lines::new(self.text))
+    }
+
+    /// Sorted byte offsets of the inline markers.
+    fn markers(&self) -> &[usize] {
+        self.markers.get_or_init(|| {
+            let mut out: Vec<usize> = INLINE_MARKERS
+                .iter()
+                .flat_map(|m| self.text.match_indices(m).map(|(i, _)| i))
+                .collect();
+            out.sort_unstable();
+            out
+        })
+    }
 }
 
 /// Byte offsets of the text's line breaks, to find lines quickly.
@@ -93,9 +130,7 @@ impl RuleSet {
         strategy: Strategy,
         problems: &mut BTreeSet<Problem>,
     ) -> Vec<Finding> {
-        let lines = Lines::new(text);
-        let markers = marker_positions(text);
-        let path = opts.path.as_deref();
+        let doc = Doc::new(text, opts.path.as_deref());
         let occurrences = match (strategy, self.prefilter()) {
             (Strategy::Windowed, Some(pf)) => Some(pf.occurrences(text, self.rules.len())),
             _ => None,
@@ -103,10 +138,16 @@ impl RuleSet {
         let mut candidates: Vec<Candidate> = Vec::new();
         let full = |n: usize| opts.max_findings.is_some_and(|max| n > max);
         'rules: for (index, rule) in self.rules.iter().enumerate() {
+            let windowed = occurrences.as_ref().map(|occ| occ[index].as_slice());
+            if !rule.keywords.is_empty() && windowed.is_some_and(<[Span]>::is_empty) {
+                // None of its keywords occurs: the rule cannot report, and
+                // its regex is not even compiled.
+                continue;
+            }
             if let Some(p) = &rule.path {
                 match p.get() {
                     Ok(re) => {
-                        if !path.is_some_and(|p| re.is_match(p)) {
+                        if !doc.path.is_some_and(|p| re.is_match(p)) {
                             continue;
                         }
                     }
@@ -127,7 +168,7 @@ impl RuleSet {
                     start: 0,
                     end: 0,
                 };
-                if !self.allowed(rule, c, (0, 0), text, &lines, &markers, path) {
+                if !self.allowed(rule, c, (0, 0), &doc) {
                     candidates.push(c);
                 }
                 continue;
@@ -151,7 +192,7 @@ impl RuleSet {
                         start,
                         end,
                     };
-                    if !self.allowed(rule, c, m, text, &lines, &markers, path) {
+                    if !self.allowed(rule, c, m, &doc) {
                         candidates.push(c);
                         if full(candidates.len()) {
                             return ControlFlow::Break(());
@@ -160,36 +201,28 @@ impl RuleSet {
                 }
                 ControlFlow::Continue(())
             };
-            let flow = match &occurrences {
-                Some(occ) => windowed_matches(text, rule, pattern, &occ[index], &mut on_match),
+            let flow = match windowed {
+                Some(occ) => windowed_matches(text, rule, pattern, occ, &mut on_match),
                 None => whole_text_matches(text, rule, pattern, &mut on_match),
             };
             if flow.is_break() {
                 break 'rules;
             }
         }
-        self.finish(text, &lines, candidates, opts)
+        self.finish(&doc, candidates, opts)
     }
 
     /// Entropy, allowlists and inline markers: whether `c` (found in match
     /// `m`) is suppressed.
-    #[allow(clippy::too_many_arguments)]
-    fn allowed(
-        &self,
-        rule: &Rule,
-        c: Candidate,
-        m: Span,
-        text: &str,
-        lines: &Lines,
-        markers: &[usize],
-        path: Option<&str>,
-    ) -> bool {
+    fn allowed(&self, rule: &Rule, c: Candidate, m: Span, doc: &Doc<'_>) -> bool {
+        let text = doc.text;
         let secret = &text[c.start..c.end];
         if rule.regex.is_some() && rule.entropy.is_some_and(|min| entropy(secret) < min) {
             return true;
         }
-        let line = lines.around(m);
+        let line = doc.lines().around(m);
         // A marker anywhere on the lines of the match.
+        let markers = doc.markers();
         let first = markers.partition_point(|&p| p < line.0);
         if markers.get(first).is_some_and(|&p| p < line.1) {
             return true;
@@ -198,7 +231,7 @@ impl RuleSet {
             secret,
             matched: &text[m.0..m.1],
             line: &text[line.0..line.1],
-            path,
+            path: doc.path,
         };
         rule.allowlists.iter().any(|a| a.allows(&subject))
             || self
@@ -210,11 +243,11 @@ impl RuleSet {
     /// Generic de-duplication, sorting, positions and formatting.
     fn finish(
         &self,
-        text: &str,
-        lines: &Lines,
+        doc: &Doc<'_>,
         mut candidates: Vec<Candidate>,
         opts: &ScanOptions,
     ) -> Vec<Finding> {
+        let text = doc.text;
         candidates.sort_by(|a, b| {
             (a.start, a.end)
                 .cmp(&(b.start, b.end))
@@ -243,7 +276,7 @@ impl RuleSet {
             .collect();
         offsets.sort_unstable();
         offsets.dedup();
-        let mut locator = Locator::new(text, lines);
+        let mut locator = Locator::new(text, doc.lines());
         let positions: Vec<(usize, usize)> = offsets.iter().map(|&o| locator.locate(o)).collect();
         let position = |at: usize| positions[offsets.partition_point(|&o| o < at)];
         candidates
@@ -367,16 +400,6 @@ fn secret_span(text: &str, rule: &Rule, pattern: &Pattern, m: Span) -> Span {
     caps.get_group(wanted)
         .or_else(|| (1..=pattern.groups).find_map(|g| caps.get_group(g)))
         .map_or(m, |s| (s.start, s.end))
-}
-
-/// Sorted byte offsets of the inline markers in `text`.
-fn marker_positions(text: &str) -> Vec<usize> {
-    let mut out: Vec<usize> = INLINE_MARKERS
-        .iter()
-        .flat_map(|m| text.match_indices(m).map(|(i, _)| i))
-        .collect();
-    out.sort_unstable();
-    out
 }
 
 /// Turns byte offsets into 1-based (line, column in characters). Queries
