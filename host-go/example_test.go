@@ -89,8 +89,8 @@ func ExampleScanner_ScanDocuments() {
 		fmt.Printf("%s:%d: %s\n", f.Path, f.Line, f.Rule)
 	}
 	// Output:
-	// deploy/.env:1: npm-access-token
-	// app/slack.go:3: slack-bot-token
+	// deploy/.env:1: npm-token
+	// app/slack.go:3: slack-bot-oauth-token
 }
 
 func ExampleScanner_Redact() {
@@ -164,5 +164,5 @@ func ExampleNewRedactingHandler() {
 	token := "xoxb-" + "502941736208-" + "4676127083915-" + "Hb4N2wnyH6xSLR9Xn0asDiOc"
 	logger.Info("posting to slack", slog.Group("client", "token", token, "retries", 3))
 	// Output:
-	// level=INFO msg="posting to slack" client.token=[REDACTED:slack-bot-token] client.retries=3
+	// level=INFO msg="posting to slack" client.token=[REDACTED:slack-bot-oauth-token] client.retries=3
 }

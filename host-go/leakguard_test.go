@@ -110,7 +110,7 @@ func TestScanDocuments(t *testing.T) {
 	for _, f := range got {
 		keys = append(keys, key{f.Document, f.Path, f.Rule})
 	}
-	want := []key{{"1", "a/.env", "github-pat-classic"}, {"1", "a/.env", "npm-access-token"}, {"", "b.txt", "slack-bot-token"}}
+	want := []key{{"1", "a/.env", "github-pat-classic"}, {"1", "a/.env", "npm-token"}, {"", "b.txt", "slack-bot-oauth-token"}}
 	if !reflect.DeepEqual(keys, want) {
 		t.Errorf("\n got %v\nwant %v", keys, want)
 	}
@@ -134,13 +134,13 @@ func TestRedact(t *testing.T) {
 		opts []leakguard.RedactOption
 		want string
 	}{
-		{"placeholder by default", nil, "gh=[REDACTED:github-pat-classic] slack=[REDACTED:slack-bot-token] ok"},
+		{"placeholder by default", nil, "gh=[REDACTED:github-pat-classic] slack=[REDACTED:slack-bot-oauth-token] ok"},
 		{"mask keeps 4", []leakguard.RedactOption{leakguard.WithStyle(leakguard.StyleMask)},
 			"gh=ghp_" + strings.Repeat("*", 36) + " slack=xoxb" + strings.Repeat("*", len(fakeSlack)-4) + " ok"},
 		{"mask keeps 0", []leakguard.RedactOption{leakguard.WithStyle(leakguard.StyleMask), leakguard.WithKeep(0)},
 			"gh=" + strings.Repeat("*", 40) + " slack=" + strings.Repeat("*", len(fakeSlack)) + " ok"},
 		{"hash", []leakguard.RedactOption{leakguard.WithStyle(leakguard.StyleHash)},
-			"gh=" + hash("github-pat-classic", fakeGitHub) + " slack=" + hash("slack-bot-token", fakeSlack) + " ok"},
+			"gh=" + hash("github-pat-classic", fakeGitHub) + " slack=" + hash("slack-bot-oauth-token", fakeSlack) + " ok"},
 	}
 	for _, c := range cases {
 		got, findings, err := s.Redact(ctx, text, c.opts...)
@@ -211,7 +211,7 @@ func TestDefaultRules(t *testing.T) {
 		}
 		ids[r.ID] = r
 	}
-	for _, id := range []string{"github-pat-classic", "slack-bot-token", "aws-access-key-id", "private-key-rsa"} {
+	for _, id := range []string{"github-pat-classic", "slack-bot-oauth-token", "aws-access-key-id", "private-key-rsa"} {
 		if r, ok := ids[id]; !ok || r.Description == "" || len(r.Keywords) == 0 {
 			t.Errorf("rule %s missing or incomplete: %+v", id, r)
 		}
@@ -357,7 +357,7 @@ func TestReport(t *testing.T) {
 		t.Errorf("sarif: %v\n%s", err, out)
 	}
 	plain, err := s.Report(ctx, findings, leakguard.FormatText)
-	if err != nil || !strings.Contains(plain, "slack-bot-token") || strings.Contains(plain, "\x1b[") {
+	if err != nil || !strings.Contains(plain, "slack-bot-oauth-token") || strings.Contains(plain, "\x1b[") {
 		t.Errorf("text: %v\n%s", err, plain)
 	}
 	colored, err := s.Report(ctx, findings, leakguard.FormatText, leakguard.WithColor(true))

@@ -53,7 +53,7 @@ type credentials struct {
 func TestRedactingHandler(t *testing.T) {
 	s := newScanner(t)
 	const gh = "[REDACTED:github-pat-classic]"
-	const slack = "[REDACTED:slack-bot-token]"
+	const slack = "[REDACTED:slack-bot-oauth-token]"
 	cases := []struct {
 		name string
 		log  func(*slog.Logger)

@@ -55,6 +55,11 @@ func WithRedaction(opts ...RedactOption) WriterOption {
 //     whole, as long as it fits within the bound, so the key is found when
 //     its last line arrives. A longer block is forwarded line by line.
 //
+// Each piece is redacted on its own. [Scanner.Redact] replaces every
+// occurrence of a secret it found, even where no rule would recognise it
+// (a password repeated without its `password=`); the writer does that
+// within a piece, not for a bare repetition in a later piece.
+//
 // [RedactingWriter.Flush] and [RedactingWriter.Close] forward the
 // carry-over; call Flush only where the stream has a natural break.
 //

@@ -284,7 +284,7 @@ func TestRedactingWriterFlush(t *testing.T) {
 	if err := w.Flush(); err != nil {
 		t.Fatal(err)
 	}
-	if got, want := out.String(), "no newline, token=[REDACTED:npm-access-token]"; got != want {
+	if got, want := out.String(), "no newline, token=[REDACTED:npm-token]"; got != want {
 		t.Fatalf("after Flush: %q, want %q", got, want)
 	}
 }

@@ -57,7 +57,7 @@ func parseReport(t *testing.T, out string) ([]reported, jsonReport) {
 var treeFindings = []reported{
 	{Rule: "stripe-live-secret-key", Path: ".env", Line: 1, Column: 12, Secret: "sk_l****"},
 	{Rule: "github-pat-classic", Path: "config/app.yaml", Line: 2, Column: 15, Secret: "ghp_****"},
-	{Rule: "slack-bot-token", Path: "src/chat/main.go", Line: 5, Column: 16, Secret: "xoxb****"},
+	{Rule: "slack-bot-oauth-token", Path: "src/chat/main.go", Line: 5, Column: 16, Secret: "xoxb****"},
 }
 
 func TestScanTree(t *testing.T) {
@@ -110,20 +110,20 @@ func TestScanArguments(t *testing.T) {
 			name: "a file is scanned even if a .gitignore leaves it out",
 			cwd:  dir,
 			args: []string{"settings.local"},
-			want: []reported{{Rule: "npm-access-token", Path: "settings.local", Line: 1, Column: 11, Secret: "npm_****"}},
+			want: []reported{{Rule: "npm-token", Path: "settings.local", Line: 1, Column: 11, Secret: "npm_****"}},
 		},
 		{
 			name: "a subdirectory",
 			cwd:  dir,
 			args: []string{"src"},
-			want: []reported{{Rule: "slack-bot-token", Path: "chat/main.go", Line: 5, Column: 16, Secret: "xoxb****"}},
+			want: []reported{{Rule: "slack-bot-oauth-token", Path: "chat/main.go", Line: 5, Column: 16, Secret: "xoxb****"}},
 		},
 		{
 			name: "several paths, in the order given, each directory's files relative to it",
 			cwd:  dir,
 			args: []string{"src", "config", ".env"},
 			want: []reported{
-				{Rule: "slack-bot-token", Path: "chat/main.go", Line: 5, Column: 16, Secret: "xoxb****"},
+				{Rule: "slack-bot-oauth-token", Path: "chat/main.go", Line: 5, Column: 16, Secret: "xoxb****"},
 				{Rule: "github-pat-classic", Path: "app.yaml", Line: 2, Column: 15, Secret: "ghp_****"},
 				{Rule: "stripe-live-secret-key", Path: ".env", Line: 1, Column: 12, Secret: "sk_l****"},
 			},
@@ -412,7 +412,7 @@ func TestBaselineAndIgnoreFile(t *testing.T) {
 	r := runCLI(t, dir, "", "scan", "--format", "json", "--baseline", baseline)
 	got, _ := parseReport(t, r.stdout)
 	want := []reported{
-		{Rule: "npm-access-token", Path: "new.env", Line: 1, Column: 11, Secret: "npm_****"},
+		{Rule: "npm-token", Path: "new.env", Line: 1, Column: 11, Secret: "npm_****"},
 		{Rule: "github-pat-classic", Path: "new.env", Line: 2, Column: 8, Secret: "ghp_****"},
 	}
 	if r.code != 1 || !reflect.DeepEqual(got, want) {
@@ -424,7 +424,7 @@ func TestBaselineAndIgnoreFile(t *testing.T) {
 	writeFiles(t, dir, map[string]string{".leakguardignore": ignore})
 	r = runCLI(t, dir, "", "scan", "--format", "json")
 	got, _ = parseReport(t, r.stdout)
-	want = []reported{treeFindings[0], {Rule: "npm-access-token", Path: "new.env", Line: 1, Column: 11, Secret: "npm_****"}, treeFindings[2]}
+	want = []reported{treeFindings[0], {Rule: "npm-token", Path: "new.env", Line: 1, Column: 11, Secret: "npm_****"}, treeFindings[2]}
 	if r.code != 1 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("with .leakguardignore: status %d\n got %+v\nwant %+v", r.code, got, want)
 	}
@@ -437,7 +437,7 @@ func TestBaselineAndIgnoreFile(t *testing.T) {
 	r = runCLI(t, dir, "", "scan", "--format", "json", "--ignore-file", other, "--baseline", baseline)
 	got, _ = parseReport(t, r.stdout)
 	want = []reported{
-		{Rule: "npm-access-token", Path: "new.env", Line: 1, Column: 11, Secret: "npm_****"},
+		{Rule: "npm-token", Path: "new.env", Line: 1, Column: 11, Secret: "npm_****"},
 		{Rule: "github-pat-classic", Path: "new.env", Line: 2, Column: 8, Secret: "ghp_****"},
 	}
 	if r.code != 1 || !reflect.DeepEqual(got, want) {
@@ -457,7 +457,7 @@ func TestScanStdin(t *testing.T) {
 	r = runCLI(t, dir, "k="+fakeNPM, "scan", "--format", "json", "-", ".env")
 	got, _ = parseReport(t, r.stdout)
 	want = []reported{
-		{Rule: "npm-access-token", Line: 1, Column: 3, Secret: "npm_****"},
+		{Rule: "npm-token", Line: 1, Column: 3, Secret: "npm_****"},
 		{Rule: "stripe-live-secret-key", Path: ".env", Line: 1, Column: 12, Secret: "sk_l****"},
 	}
 	if r.code != 1 || !reflect.DeepEqual(got, want) {
@@ -477,7 +477,7 @@ func TestRedactCommand(t *testing.T) {
 		args []string
 		want string
 	}{
-		{nil, "starting\nGITHUB_TOKEN=[REDACTED:github-pat-classic]\nslack: [REDACTED:slack-bot-token]\nno newline at the end"},
+		{nil, "starting\nGITHUB_TOKEN=[REDACTED:github-pat-classic]\nslack: [REDACTED:slack-bot-oauth-token]\nno newline at the end"},
 		{[]string{"--style", "mask", "--keep", "2"}, "starting\nGITHUB_TOKEN=gh" + strings.Repeat("*", 38) + "\nslack: xo" + strings.Repeat("*", len(fakeSlack)-2) + "\nno newline at the end"},
 	}
 	for _, c := range cases {
@@ -568,8 +568,8 @@ func TestScanGit(t *testing.T) {
 	}
 	// Newest commit first; lines are the file's, also across hunks.
 	want := []reported{
-		author(reported{Rule: "npm-access-token", Path: "app/chat.go", Line: 5, Column: 12, Secret: "npm_****"}, 3, "2024-04-01T10:00:00+00:00", "add the npm token"),
-		author(reported{Rule: "slack-bot-token", Path: "app/chat.go", Line: 3, Column: 14, Secret: "xoxb****"}, 2, "2024-03-01T10:00:00+00:00", "add the chat client"),
+		author(reported{Rule: "npm-token", Path: "app/chat.go", Line: 5, Column: 12, Secret: "npm_****"}, 3, "2024-04-01T10:00:00+00:00", "add the npm token"),
+		author(reported{Rule: "slack-bot-oauth-token", Path: "app/chat.go", Line: 3, Column: 14, Secret: "xoxb****"}, 2, "2024-03-01T10:00:00+00:00", "add the chat client"),
 		author(reported{Rule: "github-pat-classic", Path: "config.env", Line: 2, Column: 14, Secret: "ghp_****"}, 0, "2024-01-01T10:00:00+00:00", "add config"),
 	}
 	cases := []struct {
@@ -597,8 +597,8 @@ func TestScanGit(t *testing.T) {
 	r := runCLI(t, repo, "", "scan", "--format", "json")
 	got, _ := parseReport(t, r.stdout)
 	tree := []reported{
-		{Rule: "slack-bot-token", Path: "app/chat.go", Line: 4, Column: 14, Secret: "xoxb****"},
-		{Rule: "npm-access-token", Path: "app/chat.go", Line: 5, Column: 12, Secret: "npm_****"},
+		{Rule: "slack-bot-oauth-token", Path: "app/chat.go", Line: 4, Column: 14, Secret: "xoxb****"},
+		{Rule: "npm-token", Path: "app/chat.go", Line: 5, Column: 12, Secret: "npm_****"},
 	}
 	if r.code != 1 || !reflect.DeepEqual(got, tree) {
 		t.Errorf("the working tree: status %d\n got %+v\nwant %+v", r.code, got, tree)
