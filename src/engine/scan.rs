@@ -80,11 +80,7 @@ struct Lines {
 
 impl Lines {
     fn new(text: &str) -> Lines {
-        let breaks = text
-            .bytes()
-            .enumerate()
-            .filter_map(|(i, b)| (b == b'\n').then_some(i))
-            .collect();
+        let breaks = memchr::memchr_iter(b'\n', text.as_bytes()).collect();
         Lines {
             breaks,
             len: text.len(),

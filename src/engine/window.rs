@@ -16,7 +16,10 @@
 //! scanned once, so a rule's work is linear in the text even when the text
 //! is one 5 MB line full of keywords.
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
 use super::pattern::ByteSet;
 use super::rules::Rule;
@@ -27,41 +30,50 @@ pub(crate) type Span = (usize, usize);
 /// The keyword automaton of a rule set.
 #[derive(Debug)]
 pub(crate) struct Prefilter {
-    automaton: Option<AhoCorasick>,
+    keywords: Vec<String>,
+    /// The automaton that is cheap to build (an NFA, about a millisecond for
+    /// a few hundred keywords), used first so a fresh instance answers fast.
+    nfa: Option<AhoCorasick>,
+    /// The automaton that is fast to run (a DFA, several times faster than
+    /// the NFA but slower to build), built once the set has scanned enough
+    /// text to pay for it.
+    dfa: OnceLock<Option<AhoCorasick>>,
+    scanned: AtomicUsize,
     /// Pattern index -> the rules that have that keyword.
     rules_of: Vec<Vec<usize>>,
 }
+
+/// Bytes a rule set scans with the NFA before it builds the DFA: about
+/// where the DFA's build time is repaid by its speed.
+const DFA_AFTER_BYTES: usize = 1 << 20;
 
 impl Prefilter {
     /// Build the automaton over the distinct keywords of `rules`. `None` if
     /// it cannot be built (then the caller uses the whole-text search).
     pub(crate) fn new(rules: &[Rule]) -> Option<Prefilter> {
-        let mut keywords: Vec<&str> = Vec::new();
+        let mut keywords: Vec<String> = Vec::new();
         let mut rules_of: Vec<Vec<usize>> = Vec::new();
         for (i, rule) in rules.iter().enumerate() {
             for k in &rule.keywords {
                 match keywords.iter().position(|x| x == k) {
                     Some(p) => rules_of[p].push(i),
                     None => {
-                        keywords.push(k);
+                        keywords.push(k.clone());
                         rules_of.push(vec![i]);
                     }
                 }
             }
         }
-        let automaton = if keywords.is_empty() {
+        let nfa = if keywords.is_empty() {
             None
         } else {
-            Some(
-                AhoCorasickBuilder::new()
-                    .ascii_case_insensitive(true)
-                    .match_kind(MatchKind::Standard)
-                    .build(&keywords)
-                    .ok()?,
-            )
+            Some(automaton(&keywords, AhoCorasickKind::ContiguousNFA)?)
         };
         Some(Prefilter {
-            automaton,
+            keywords,
+            nfa,
+            dfa: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
             rules_of,
         })
     }
@@ -70,8 +82,17 @@ impl Prefilter {
     /// set), each list sorted.
     pub(crate) fn occurrences(&self, text: &str, rules: usize) -> Vec<Vec<Span>> {
         let mut out: Vec<Vec<Span>> = vec![Vec::new(); rules];
-        let Some(ac) = &self.automaton else {
+        let Some(nfa) = &self.nfa else {
             return out;
+        };
+        let before = self.scanned.fetch_add(text.len(), Ordering::Relaxed);
+        let ac = if before.saturating_add(text.len()) >= DFA_AFTER_BYTES {
+            self.dfa
+                .get_or_init(|| automaton(&self.keywords, AhoCorasickKind::DFA))
+                .as_ref()
+                .unwrap_or(nfa)
+        } else {
+            nfa
         };
         for m in ac.find_overlapping_iter(text) {
             for &r in &self.rules_of[m.pattern().as_usize()] {
@@ -85,6 +106,17 @@ impl Prefilter {
         }
         out
     }
+}
+
+/// An ASCII case-insensitive automaton reporting every occurrence of every
+/// keyword; both kinds find exactly the same.
+fn automaton(keywords: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+    AhoCorasickBuilder::new()
+        .ascii_case_insensitive(true)
+        .match_kind(MatchKind::Standard)
+        .kind(Some(kind))
+        .build(keywords)
+        .ok()
 }
 
 /// The merged windows around `occurrences` (sorted) for a rule whose
@@ -196,6 +228,21 @@ mod tests {
             let naive = keyword_overlaps_naive(text, &["key".into(), "ke".into()], *m);
             assert_eq!(naive, *want, "naive {m:?}");
         }
+    }
+
+    #[test]
+    fn nfa_and_dfa_find_the_same() {
+        let rules = crate::engine::RuleSet::from_toml(
+            "[[rules]]\nid='a'\nregex='x'\nkeywords=['api_key','key','k','é']\n",
+        )
+        .unwrap();
+        let pf = Prefilter::new(rules.rules()).unwrap();
+        let text = "KEY api_KEY é kk\nApI_kEy".repeat(100);
+        let small = pf.occurrences(&text, 1);
+        // Push the set past the threshold, so the DFA answers.
+        pf.scanned.store(DFA_AFTER_BYTES, Ordering::Relaxed);
+        assert_eq!(pf.occurrences(&text, 1), small);
+        assert!(pf.dfa.get().is_some_and(Option::is_some));
     }
 
     #[test]
