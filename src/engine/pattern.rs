@@ -23,6 +23,8 @@ use regex_automata::meta;
 use regex_syntax::ast::{self, Ast, ClassPerlKind, ClassSet, ClassSetItem};
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+use super::window::Stops;
+
 /// Largest compiled NFA of one rule regex. Real secret patterns stay far
 /// below this; a pattern above it (say `\w{1000}{1000}`) is refused instead
 /// of taking the instance's memory.
@@ -50,9 +52,9 @@ pub(crate) struct Pattern {
     pub(crate) regex: meta::Regex,
     /// Explicit capture groups (group 0 not counted).
     pub(crate) groups: usize,
-    /// `barrier[b]` is true when byte `b` can occur in no match; a window
-    /// around a keyword may stop at such a byte (see `super::window`).
-    pub(crate) barrier: ByteSet,
+    /// Bytes that can occur in no match, at which the windows around a
+    /// keyword stop (see `super::window`).
+    pub(crate) stops: Stops,
 }
 
 /// A set of bytes.
@@ -110,7 +112,7 @@ pub(crate) fn compile(pattern: &str) -> Result<Pattern, PatternError> {
     Ok(Pattern {
         regex,
         groups: hir.properties().explicit_captures_len(),
-        barrier: possible_bytes(&hir).complement(),
+        stops: Stops::of(&barrier(&hir)),
     })
 }
 
@@ -420,6 +422,11 @@ fn ascii_class(perl: &ast::ClassPerl) -> ast::ClassBracketed {
     }
 }
 
+/// The bytes that can occur in no match of `hir`.
+pub(crate) fn barrier(hir: &Hir) -> ByteSet {
+    possible_bytes(hir).complement()
+}
+
 /// Every byte that can occur in some match of `hir` (an over-approximation:
 /// any non-ASCII character admits every byte >= 0x80).
 fn possible_bytes(hir: &Hir) -> ByteSet {
@@ -524,18 +531,19 @@ mod tests {
 
     #[test]
     fn barrier_bytes() {
-        let p = compile(r"ghp_[0-9a-zA-Z]{36}").unwrap();
+        let barrier_of = |re: &str| barrier(&parse(re).unwrap());
+        let p = barrier_of(r"ghp_[0-9a-zA-Z]{36}");
         for b in [b'\n', b' ', b'"', b'-', 0xC3] {
-            assert!(p.barrier.contains(b), "{b}");
+            assert!(p.contains(b), "{b}");
         }
         for b in [b'g', b'_', b'Z', b'0'] {
-            assert!(!p.barrier.contains(b), "{b}");
+            assert!(!p.contains(b), "{b}");
         }
-        let p = compile(r"(?s)a.b").unwrap();
-        assert!(!p.barrier.contains(b'\n') && !p.barrier.contains(0xC3));
-        let p = compile(r"(?i)k").unwrap();
+        let p = barrier_of(r"(?s)a.b");
+        assert!(!p.contains(b'\n') && !p.contains(0xC3));
+        let p = barrier_of(r"(?i)k");
         // Kelvin sign folds to k: non-ASCII bytes are possible.
-        assert!(!p.barrier.contains(0xE2) && !p.barrier.contains(b'K'));
+        assert!(!p.contains(0xE2) && !p.contains(b'K'));
     }
 
     #[test]

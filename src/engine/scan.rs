@@ -332,7 +332,7 @@ fn windowed_matches(
         return each_match(text, pattern, (0, text.len()), f);
     }
     let longest = rule.keywords.iter().map(String::len).max().unwrap_or(0);
-    for w in window::windows(text.as_bytes(), occ, &pattern.barrier) {
+    for w in window::windows(text.as_bytes(), occ, &pattern.stops) {
         each_match(text, pattern, w, &mut |m| {
             if window::overlaps_any(occ, longest, m) {
                 f(m)

@@ -6,12 +6,13 @@
 //! overlaps that match, so it is enough to search near the occurrences.
 //!
 //! How near, exactly: for each rule, the bytes no match of its regex can
-//! contain are *barriers* (for most rules: newline, quotes, spaces, ...). A
-//! match that overlaps an occurrence lies between the last barrier before
-//! the occurrence and the first barrier after it, so that span is the
-//! window. It is also exact: a match of the whole-text search cannot cross a
-//! barrier, so the whole-text search is at a match boundary just after one,
-//! which makes a search started there report the very same matches. The
+//! contain are *barriers* (for most rules: newline, quotes, spaces, ...); up
+//! to three of them, the likeliest in text, are the rule's *stops*. A match
+//! that overlaps an occurrence lies between the last stop before the
+//! occurrence and the first stop after it, so that span is the window. It
+//! is also exact: a match of the whole-text search cannot cross a stop, so
+//! the whole-text search is at a match boundary just after one, which makes
+//! a search started there report the very same matches. The
 //! windows of one rule are merged when they touch; together they are
 //! scanned once, so a rule's work is linear in the text even when the text
 //! is one 5 MB line full of keywords.
@@ -119,35 +120,84 @@ fn automaton(keywords: &[String], kind: AhoCorasickKind) -> Option<AhoCorasick> 
         .ok()
 }
 
+/// The barrier bytes a rule's windows stop at: at most three, so they are
+/// found with `memchr` at memory speed. Any subset of the barriers keeps
+/// the windows exact (only wider), so the bytes chosen are those most
+/// likely to occur in text, line breaks first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stops {
+    bytes: [u8; 3],
+    len: usize,
+}
+
+/// Barrier candidates, most frequent in source code and logs first.
+const STOP_PRIORITY: &[u8] = b"\n \"',;()=:{}<>[]\t|&";
+
+impl Stops {
+    pub(crate) fn of(barrier: &ByteSet) -> Stops {
+        let mut bytes = [0u8; 3];
+        let mut len = 0;
+        for &b in STOP_PRIORITY {
+            if len < bytes.len() && barrier.contains(b) {
+                bytes[len] = b;
+                len += 1;
+            }
+        }
+        Stops { bytes, len }
+    }
+
+    fn find(&self, hay: &[u8]) -> Option<usize> {
+        let [a, b, c] = self.bytes;
+        match self.len {
+            1 => memchr::memchr(a, hay),
+            2 => memchr::memchr2(a, b, hay),
+            3 => memchr::memchr3(a, b, c, hay),
+            _ => None,
+        }
+    }
+
+    fn rfind(&self, hay: &[u8]) -> Option<usize> {
+        let [a, b, c] = self.bytes;
+        match self.len {
+            1 => memchr::memrchr(a, hay),
+            2 => memchr::memrchr2(a, b, hay),
+            3 => memchr::memrchr3(a, b, c, hay),
+            _ => None,
+        }
+    }
+}
+
 /// The merged windows around `occurrences` (sorted) for a rule whose
-/// matches cannot contain a byte of `barrier`. Linear in the text: every
-/// byte is looked at at most once backwards and once forwards.
-pub(crate) fn windows(text: &[u8], occurrences: &[Span], barrier: &ByteSet) -> Vec<Span> {
+/// matches cannot contain a byte of `stops`. Linear in the text: every byte
+/// is looked at at most once backwards and once forwards.
+pub(crate) fn windows(text: &[u8], occurrences: &[Span], stops: &Stops) -> Vec<Span> {
+    if stops.len == 0 {
+        // Nothing to stop at: one window, the whole text.
+        return if occurrences.is_empty() {
+            Vec::new()
+        } else {
+            vec![(0, text.len())]
+        };
+    }
     let mut out: Vec<Span> = Vec::new();
-    let next_barrier = |from: usize| {
-        text[from..]
-            .iter()
-            .position(|&b| barrier.contains(b))
-            .map_or(text.len(), |p| from + p)
-    };
+    let next_stop = |from: usize| stops.find(&text[from..]).map_or(text.len(), |p| from + p);
     for &(k0, k1) in occurrences {
         match out.last_mut() {
-            // Touches the current window: `end` is a barrier (or the end of
+            // Touches the current window: `end` is a stop (or the end of
             // the text) at or after `k0`, so the window start still holds.
             Some(w) if k0 <= w.1 => {
                 if k1 > w.1 {
-                    w.1 = next_barrier(k1);
+                    w.1 = next_stop(k1);
                 }
             }
             last => {
-                // The previous window ends on a barrier, which bounds the
-                // look back.
+                // The previous window ends on a stop, which bounds the look
+                // back.
                 let floor = last.map_or(0, |w| w.1);
-                let start = text[floor..k0]
-                    .iter()
-                    .rposition(|&b| barrier.contains(b))
+                let start = stops
+                    .rfind(&text[floor..k0])
                     .map_or(floor, |p| floor + p + 1);
-                out.push((start, next_barrier(k1)));
+                out.push((start, next_stop(k1)));
             }
         }
     }
@@ -202,11 +252,31 @@ mod tests {
         ];
         for (text, occ, want) in cases {
             assert_eq!(
-                windows(text.as_bytes(), occ, &re.barrier),
+                windows(text.as_bytes(), occ, &re.stops),
                 *want,
                 "{text:?} {occ:?}"
             );
         }
+    }
+
+    #[test]
+    fn stops_by_case() {
+        // (regex, stop bytes)
+        let cases: &[(&str, &[u8])] = &[
+            ("[a-z]+", b"\n \""),
+            (r"[^\n]+", b"\n"),
+            ("(?s).", b""),
+            (r"key\s*=\s*[a-z]+", b"\"',"),
+            (r"[^ ]+", b" "),
+        ];
+        for (re, want) in cases {
+            let stops = pattern::compile(re).unwrap().stops;
+            assert_eq!(&stops.bytes[..stops.len], *want, "{re}");
+        }
+        // No stops: the whole text is the one window.
+        let all = pattern::compile("(?s).").unwrap().stops;
+        assert_eq!(windows(b"ab\ncd", &[(1, 2)], &all), vec![(0, 5)]);
+        assert_eq!(windows(b"ab\ncd", &[], &all), vec![]);
     }
 
     #[test]
