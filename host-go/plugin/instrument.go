@@ -308,8 +308,9 @@ func checkCode(flag, budget uint32) []byte {
 func instrumentCode(body, check []byte) ([]byte, error) {
 	r := &reader{b: body}
 	n := r.u32()
-	out := appendU32(make([]byte, 0, len(body)+int(n)*16), n)
+	out := appendU32(make([]byte, 0, len(body)+len(body)/8), n)
 	var fn []byte
+	var loops []int
 	for i := uint32(0); i < n && r.err == nil; i++ {
 		size := r.u32()
 		code := r.bytes(int(size))
@@ -317,7 +318,7 @@ func instrumentCode(body, check []byte) ([]byte, error) {
 			break
 		}
 		var err error
-		fn, err = instrumentFunction(fn[:0], code, check)
+		fn, loops, err = instrumentFunction(fn[:0], loops[:0], code, check)
 		if err != nil {
 			return nil, fmt.Errorf("function body %d: %w", i, err)
 		}
@@ -330,46 +331,50 @@ func instrumentCode(body, check []byte) ([]byte, error) {
 	return out, nil
 }
 
-func instrumentFunction(out, code, check []byte) ([]byte, error) {
+// instrumentFunction appends the instrumented body to out. loops is
+// scratch space, returned for reuse.
+func instrumentFunction(out []byte, loops []int, code, check []byte) ([]byte, []int, error) {
 	r := &reader{b: code}
 	for n := r.u32(); n > 0 && r.err == nil; n-- {
 		r.u32()
 		r.valType()
 	}
 	if r.err != nil {
-		return nil, r.fail("locals")
+		return nil, loops, r.fail("locals")
 	}
-	out = append(out, code[:r.pos]...)
-	entry := len(out) // where the entry check goes, if the function calls
-	last := r.pos
+	start := r.pos
 	calls := false
 	for r.pos < len(r.b) && r.err == nil {
 		op := r.byte()
 		if err := r.skipImmediates(op); err != nil {
-			return nil, err
+			return nil, loops, err
 		}
 		switch op {
-		case 0x03: // loop: the back edges of every loop land here
-			out = append(out, code[last:r.pos]...)
-			out = append(out, check...)
-			last = r.pos
+		case 0x03: // loop: the back edges of every loop land after its block type
+			loops = append(loops, r.pos)
 		case 0x10, 0x11, 0x12, 0x13, 0x14, 0x15: // call, call_indirect, return_call*, call_ref, return_call_ref
 			calls = true
 		}
 	}
 	if r.err != nil {
-		return nil, r.fail("instructions")
+		return nil, loops, r.fail("instructions")
 	}
-	out = append(out, code[last:]...)
+	out = append(out, code[:start]...)
 	if calls {
 		// A function that calls others is checked on entry, so that
 		// recursion (which needs no loop) is interrupted too. A function
 		// that calls none runs its loops (checked) and otherwise a bounded
 		// number of instructions, so it needs no entry check: hot leaf
 		// functions stay as they were.
-		out = append(out[:entry], append(check, out[entry:]...)...)
+		out = append(out, check...)
 	}
-	return out, nil
+	last := start
+	for _, pos := range loops {
+		out = append(out, code[last:pos]...)
+		out = append(out, check...)
+		last = pos
+	}
+	return append(out, code[last:]...), loops, nil
 }
 
 // reader decodes the binary format; the first error sticks.

@@ -273,7 +273,7 @@ func TestInterrupt(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	const limit = 8 << 20
+	const limit = 16 << 20
 	for _, m := range modes {
 		t.Run(m.name, func(t *testing.T) {
 			p := loadHostile(t, m.with(newConfig().WithPoolSize(1).WithMemoryLimit(limit)))
