@@ -61,12 +61,13 @@ fmt:
 
 # The benchmarks, with tables (see BENCHMARKS.md).
 bench: build
-    cd host-go && go test -run '^$' -bench . -benchmem -count 1 ./...
+    cd host-go && go run ./internal/benchboundary
     cargo bench -p leakguard-host
 
 # Every benchmark once, briefly, so none rots; speed is not judged here.
 bench-smoke: build
     cd host-go && go test -run '^$' -bench . -benchtime 1x ./...
+    cd host-go && go run ./internal/benchboundary -benchtime 100x -count 1
     cargo bench -p leakguard-host -- --test
 
 # Scan PATH with the Go CLI and the embedded default rules; exit status 0 clean, 1 findings, 2 error.
