@@ -276,8 +276,13 @@ where
             inputs.push((arg, Input::Stdin(walk::decode_lossy(&bytes))));
             continue;
         }
-        let meta = std::fs::metadata(p)
-            .map_err(|e| Error::Failed(format!("cannot scan {p}: {}", io_message(&e))))?;
+        let meta = std::fs::metadata(p).map_err(|e| {
+            Error::Failed(format!(
+                "cannot scan {p}: {}{}",
+                io_message(&e),
+                wasi_hint(&e)
+            ))
+        })?;
         if meta.is_dir() {
             let found = walk::walk(
                 Path::new(p),
@@ -402,6 +407,16 @@ where
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// Under WASI a path the runtime did not grant is simply not there: say
+/// how to grant one.
+fn wasi_hint(e: &io::Error) -> &'static str {
+    if cfg!(target_os = "wasi") && e.kind() == io::ErrorKind::NotFound {
+        " (under wasmtime, grant the tree with --dir, e.g. `wasmtime run --dir ./tree::/src leakguard.wasm scan /src`)"
+    } else {
+        ""
+    }
 }
 
 /// `e`'s message without Rust's ` (os error N)` suffix, as Go words it.
