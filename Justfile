@@ -59,16 +59,20 @@ fmt:
     cargo fmt --all
     gofmt -w host-go
 
-# The benchmarks, with tables (see BENCHMARKS.md).
+# The benchmarks, with tables (see BENCHMARKS.md): the boundary, then scanning and the CLIs against gitleaks.
 bench: build
     cd host-go && go run ./internal/benchboundary
-    cargo bench -p leakguard-host
+    cargo bench -p leakguard-host --profile host --bench boundary
+    bash tests/bench/run.sh full
 
 # Every benchmark once, briefly, so none rots; speed is not judged here.
 bench-smoke: build
     cd host-go && go test -run '^$' -bench . -benchtime 1x ./...
     cd host-go && go run ./internal/benchboundary -benchtime 100x -count 1
-    cargo bench -p leakguard-host -- --test
+    cargo bench -p leakguard-host --profile host --bench boundary -- --test
+    test -z "$(gofmt -l tests/bench)" || { gofmt -l tests/bench; exit 1; }
+    cd tests/bench && go vet ./... && go test -count=1 ./...
+    bash tests/bench/run.sh smoke
 
 # Scan PATH with the Go CLI and the embedded default rules; exit status 0 clean, 1 findings, 2 error.
 # (Built, not `go run`: go run turns every failing exit status into 1.)
