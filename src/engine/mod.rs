@@ -81,7 +81,10 @@ use rules::Allowlist;
 use scan::Strategy;
 use window::Prefilter;
 
-/// The default rule set's source, shipped in the module.
+/// The default rule set's source, `src/rules/default.toml`. The set the
+/// engine uses ([`RuleSet::default_rules`]) is compiled from it into static
+/// data by `build.rs`, without the examples; this text, which nothing in
+/// the module refers to, is for tests and tools that want the examples.
 pub const DEFAULT_RULES_TOML: &str = include_str!("../rules/default.toml");
 
 /// Per-document options of a scan.
