@@ -106,7 +106,7 @@ func (c Config) WithLogger(l *slog.Logger) Config {
 
 // WithCacheDir keeps wazero's compiled code in dir, so that a process that
 // starts often compiles the module once, not every time. "" (the default)
-// keeps it in memory only.
+// keeps it in memory only, shared by every Plugin of the process.
 //
 // # Notes
 //

@@ -26,6 +26,9 @@ type Plugin struct {
 	runtime  wazero.Runtime
 	compiled wazero.CompiledModule
 	cache    wazero.CompilationCache
+	// ownsCache: the cache is this plugin's (a directory cache) and is
+	// closed with it; otherwise it is the process-wide memory cache.
+	ownsCache bool
 	// instrumented: the module carries an interrupt flag (instrument.go);
 	// otherwise wazero watches each call's ctx.
 	instrumented bool
@@ -45,6 +48,12 @@ type Plugin struct {
 	closeOnce sync.Once
 	closeErr  error
 }
+
+// memoryCache is the compilation cache shared by every Plugin of the
+// process that has no cache directory: compiling the same module again (a
+// second New, a test's fresh Plugin) costs a hash lookup, not seconds.
+// wazero keys entries by the module's hash, so different modules coexist.
+var memoryCache = sync.OnceValue(wazero.NewCompilationCache)
 
 // New compiles wasm, checks that it is a plugin this host can run, and
 // returns it ready for calls. One instance is created (to run `describe`)
@@ -77,7 +86,9 @@ func New(ctx context.Context, wasm []byte, config Config) (*Plugin, error) {
 		if err != nil {
 			return nil, fmt.Errorf("plugin: compilation cache in %q: %w", cfg.cacheDir, err)
 		}
-		p.cache = c
+		p.cache, p.ownsCache = c, true
+	} else {
+		p.cache = memoryCache()
 	}
 	p.pool = newPool(cfg.poolSize, p.done, p.newInstance)
 	err := p.compile(ctx, wasm)
@@ -88,7 +99,7 @@ func New(ctx context.Context, wasm []byte, config Config) (*Plugin, error) {
 		if p.runtime != nil {
 			_ = p.runtime.Close(context.Background())
 		}
-		if p.cache != nil {
+		if p.ownsCache {
 			_ = p.cache.Close(context.Background())
 		}
 		return nil, err
@@ -396,7 +407,7 @@ func (p *Plugin) Close(ctx context.Context) error {
 		}
 		p.pool.closeIdle(bg)
 		err := p.runtime.Close(bg)
-		if p.cache != nil {
+		if p.ownsCache {
 			err = errors.Join(err, p.cache.Close(bg))
 		}
 		p.closeErr = err
