@@ -15,6 +15,10 @@
 //! the exact text that arrived, and the reply is spliced in as the exact text
 //! the action produced, so a reply here is byte-identical to what every host's
 //! `call` returns for the same request.
+//!
+//! [`serve`] runs the loop on the core's own [`Router`]; [`serve_with`] runs
+//! it on any `call` function, so that a host answers events in exactly this
+//! format, with error codes of its own beside the core's ([`EventError`]).
 
 use std::collections::BTreeMap;
 use std::io::{self, BufRead, Write};
@@ -29,22 +33,47 @@ use crate::router::{Router, truncate};
 /// envelope. Anything longer is answered with `too-large` and skipped.
 pub const MAX_LINE_BYTES: usize = MAX_INPUT_BYTES + 64 * 1024;
 
+/// A failure as the loop writes it: a wire code (`bad-request`, or a host's
+/// own such as `timeout`), its JSON-RPC error number, and a message.
+pub trait EventError {
+    /// The code's wire name.
+    fn code(&self) -> &str;
+    /// The JSON-RPC 2.0 error code answered on that dialect.
+    fn jsonrpc_code(&self) -> i32;
+    /// The human-readable message.
+    fn message(&self) -> &str;
+}
+
+impl EventError for Failure {
+    fn code(&self) -> &str {
+        Failure::code(self).as_str()
+    }
+
+    fn jsonrpc_code(&self) -> i32 {
+        Failure::code(self).jsonrpc_code()
+    }
+
+    fn message(&self) -> &str {
+        Failure::message(self)
+    }
+}
+
 #[derive(Serialize)]
 struct ErrorBody<'a> {
-    code: ErrorCode,
+    code: &'a str,
     message: &'a str,
 }
 
 #[derive(Serialize)]
-struct RpcErrorData {
-    code: ErrorCode,
+struct RpcErrorData<'a> {
+    code: &'a str,
 }
 
 #[derive(Serialize)]
 struct RpcErrorBody<'a> {
     code: i32,
     message: &'a str,
-    data: RpcErrorData,
+    data: RpcErrorData<'a>,
 }
 
 /// The reply to one event, as a JSON line (without the newline), or `None`
@@ -53,6 +82,19 @@ struct RpcErrorBody<'a> {
 /// `line_no` is the 1-based line number, used to make a cid for events that
 /// bring none.
 pub fn handle_line(router: &Router, line: &[u8], line_no: u64) -> Option<String> {
+    handle_line_with(
+        &|name: &str, data: &str| router.call(name, data),
+        line,
+        line_no,
+    )
+}
+
+/// [`handle_line`] with `call` running the actions.
+pub fn handle_line_with<E: EventError>(
+    call: &dyn Fn(&str, &str) -> Result<String, E>,
+    line: &[u8],
+    line_no: u64,
+) -> Option<String> {
     let Ok(text) = std::str::from_utf8(line) else {
         return Some(event_error(
             None,
@@ -67,10 +109,10 @@ pub fn handle_line(router: &Router, line: &[u8], line_no: u64) -> Option<String>
         return None;
     }
     if text.starts_with('[') {
-        return rpc_batch(router, text, line_no);
+        return rpc_batch(call, text, line_no);
     }
     match serde_json::from_str::<BTreeMap<String, &RawValue>>(text) {
-        Ok(fields) => handle_object(router, &fields, line_no),
+        Ok(fields) => handle_object(call, &fields, line_no),
         Err(e) => Some(event_error(
             None,
             &Failure::new(
@@ -81,13 +123,13 @@ pub fn handle_line(router: &Router, line: &[u8], line_no: u64) -> Option<String>
     }
 }
 
-fn handle_object(
-    router: &Router,
+fn handle_object<E: EventError>(
+    call: &dyn Fn(&str, &str) -> Result<String, E>,
     fields: &BTreeMap<String, &RawValue>,
     line_no: u64,
 ) -> Option<String> {
     if fields.contains_key("jsonrpc") {
-        return rpc_request(router, fields);
+        return rpc_request(call, fields);
     }
     let cid_text;
     let cid = match fields.get("cid") {
@@ -131,7 +173,7 @@ fn handle_object(
         }
     };
     let data = fields.get("data").map_or("{}", |raw| raw.get());
-    Some(match router.call(&name, data) {
+    Some(match call(&name, data) {
         Ok(reply) => format!("{{\"cid\":{cid},\"data\":{reply}}}"),
         Err(f) => event_error(Some(cid), &f),
     })
@@ -145,7 +187,7 @@ fn is_id(raw: &RawValue) -> bool {
     )
 }
 
-fn event_error(cid: Option<&str>, f: &Failure) -> String {
+fn event_error(cid: Option<&str>, f: &dyn EventError) -> String {
     let body = serde_json::to_string(&ErrorBody {
         code: f.code(),
         message: f.message(),
@@ -154,9 +196,9 @@ fn event_error(cid: Option<&str>, f: &Failure) -> String {
     format!("{{\"cid\":{},\"error\":{body}}}", cid.unwrap_or("null"))
 }
 
-fn rpc_error(id: &str, f: &Failure) -> String {
+fn rpc_error(id: &str, f: &dyn EventError) -> String {
     let body = serde_json::to_string(&RpcErrorBody {
-        code: f.code().jsonrpc_code(),
+        code: f.jsonrpc_code(),
         message: f.message(),
         data: RpcErrorData { code: f.code() },
     })
@@ -164,7 +206,10 @@ fn rpc_error(id: &str, f: &Failure) -> String {
     format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"error\":{body}}}")
 }
 
-fn rpc_request(router: &Router, fields: &BTreeMap<String, &RawValue>) -> Option<String> {
+fn rpc_request<E: EventError>(
+    call: &dyn Fn(&str, &str) -> Result<String, E>,
+    fields: &BTreeMap<String, &RawValue>,
+) -> Option<String> {
     // JSON-RPC: a request without "id" is a notification and gets no reply.
     let id = match fields.get("id") {
         None => None,
@@ -205,7 +250,7 @@ fn rpc_request(router: &Router, fields: &BTreeMap<String, &RawValue>) -> Option<
         }
     };
     let params = fields.get("params").map_or("{}", |raw| raw.get());
-    let result = router.call(&method, params);
+    let result = call(&method, params);
     let id = id?;
     Some(match result {
         Ok(reply) => format!("{{\"jsonrpc\":\"2.0\",\"id\":{id},\"result\":{reply}}}"),
@@ -213,7 +258,11 @@ fn rpc_request(router: &Router, fields: &BTreeMap<String, &RawValue>) -> Option<
     })
 }
 
-fn rpc_batch(router: &Router, text: &str, line_no: u64) -> Option<String> {
+fn rpc_batch<E: EventError>(
+    call: &dyn Fn(&str, &str) -> Result<String, E>,
+    text: &str,
+    line_no: u64,
+) -> Option<String> {
     let items: Vec<&RawValue> = match serde_json::from_str(text) {
         Ok(items) => items,
         Err(e) => {
@@ -234,7 +283,7 @@ fn rpc_batch(router: &Router, text: &str, line_no: u64) -> Option<String> {
         .iter()
         .filter_map(
             |item| match serde_json::from_str::<BTreeMap<String, &RawValue>>(item.get()) {
-                Ok(fields) => rpc_request(router, &fields),
+                Ok(fields) => rpc_request(call, &fields),
                 Err(_) => Some(rpc_error(
                     "null",
                     &Failure::bad_request("a batch item must be a JSON-RPC request object"),
@@ -257,6 +306,20 @@ fn rpc_batch(router: &Router, text: &str, line_no: u64) -> Option<String> {
 /// Only I/O errors on `input` or `output`; bad events are answered, not
 /// returned.
 pub fn serve(router: &Router, input: &mut impl BufRead, output: &mut impl Write) -> io::Result<()> {
+    serve_with(|name, data| router.call(name, data), input, output)
+}
+
+/// [`serve`] with `call` running the actions: how a host serves events in
+/// the module's own format.
+///
+/// # Errors
+///
+/// Only I/O errors on `input` or `output`.
+pub fn serve_with<E: EventError>(
+    call: impl Fn(&str, &str) -> Result<String, E>,
+    input: &mut impl BufRead,
+    output: &mut impl Write,
+) -> io::Result<()> {
     let mut line = Vec::new();
     let mut line_no = 0u64;
     loop {
@@ -293,7 +356,7 @@ pub fn serve(router: &Router, input: &mut impl BufRead, output: &mut impl Write)
                 &Failure::too_large(&format!("line {line_no}"), skipped, MAX_LINE_BYTES),
             ))
         } else {
-            handle_line(router, &line, line_no)
+            handle_line_with(&call, &line, line_no)
         };
         if let Some(reply) = reply {
             output.write_all(reply.as_bytes())?;

@@ -2,11 +2,10 @@
 //!
 //! `cargo run -p xtask -- componentize IN OUT` wraps the core module `IN`
 //! (a `wasm32-wasip1` module carrying its WIT in a `component-type` section)
-//! as a component at `OUT`, adapting WASI preview 1 imports with the reactor
-//! adapter that ships with the matching wasmtime release.
+//! as a component at `OUT`, exactly as the Rust host does at load time when
+//! it is handed the core module (`leakguard_host::componentize`).
 
 use anyhow::{Context, Result, bail};
-use wit_component::ComponentEncoder;
 
 fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -23,15 +22,8 @@ fn main() -> Result<()> {
 
 fn componentize(input: &str, output: &str) -> Result<()> {
     let module = std::fs::read(input).with_context(|| format!("reading {input}"))?;
-    let adapter = wasi_preview1_component_adapter_provider::WASI_SNAPSHOT_PREVIEW1_REACTOR_ADAPTER;
-    let component = ComponentEncoder::default()
-        .module(&module)
-        .context("the module's component-type section")?
-        .adapter("wasi_snapshot_preview1", adapter)
-        .context("loading the WASI preview 1 reactor adapter")?
-        .validate(true)
-        .encode()
-        .context("encoding the component")?;
+    let component = leakguard_host::componentize::componentize(&module)
+        .with_context(|| format!("wrapping {input} as a component"))?;
     std::fs::write(output, component).with_context(|| format!("writing {output}"))?;
     Ok(())
 }
