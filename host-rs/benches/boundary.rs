@@ -13,6 +13,27 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use leakguard_host::{Config, Plugin};
+use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
+
+/// The plugin's bindings, for calling the component without the host.
+mod bindings {
+    wasmtime::component::bindgen!({ world: "plugin", path: "../wit" });
+}
+
+/// The least a store needs to run the component: WASI with nothing granted.
+struct Bare {
+    wasi: WasiCtx,
+    table: wasmtime::component::ResourceTable,
+}
+
+impl WasiView for Bare {
+    fn ctx(&mut self) -> WasiCtxView<'_> {
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
+    }
+}
 
 /// Counts every allocation (and reallocation) made by the process.
 struct Counting;
@@ -133,6 +154,36 @@ fn main() {
     );
 
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../dist/leakguard.component.wasm");
+
+    // The same `ping` through wasmtime's component bindings directly: the
+    // canonical ABI and the guest's work, without the host's pool, deadline
+    // and error handling.
+    let component = wasmtime::component::Component::from_file(&engine, &path)
+        .unwrap_or_else(|e| panic!("{e} (run `just build` first)"));
+    let mut linker = wasmtime::component::Linker::new(&engine);
+    wasmtime_wasi::p2::add_to_linker_sync(&mut linker).expect("linking WASI");
+    let mut store = wasmtime::Store::new(
+        &engine,
+        Bare {
+            wasi: WasiCtx::builder().build(),
+            table: wasmtime::component::ResourceTable::new(),
+        },
+    );
+    let direct =
+        bindings::Plugin::instantiate(&mut store, &component, &linker).expect("instantiating");
+    let component_call = measure(
+        "component call of `ping` through bindings, no host",
+        &plan,
+        || {
+            let reply = direct
+                .leakguard_plugin_action()
+                .call_call(&mut store, black_box("ping"), black_box("{}"))
+                .expect("no trap")
+                .expect("ping");
+            black_box(reply);
+        },
+    );
+
     let plugin = Plugin::from_file(&path, &Config::new().pool_size(1))
         .unwrap_or_else(|e| panic!("{e} (run `just build` first)"));
     let ping = measure(
@@ -159,7 +210,7 @@ fn main() {
     }
     println!("| measurement | ns/op (median) | allocs/op | ratio to floor |");
     println!("| --- | ---: | ---: | ---: |");
-    for m in [&floor, &ping, &native] {
+    for m in [&floor, &component_call, &ping, &native] {
         println!(
             "| {} | {:.0} | {:.1} | {:.1}x |",
             m.what,

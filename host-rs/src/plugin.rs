@@ -92,6 +92,10 @@ struct Pool {
     idle: Vec<Instance>,
     /// Instances in existence: idle, lent out, or being created.
     live: usize,
+    /// Callers waiting on `Inner::returned`. Waking a condition variable
+    /// costs a system call even when nobody waits, which would be a good
+    /// part of a `ping`, so it is only done when somebody does.
+    waiting: usize,
     closed: bool,
 }
 
@@ -346,6 +350,7 @@ impl Plugin {
                 pool: Mutex::new(Pool {
                     idle: vec![first],
                     live: 1,
+                    waiting: 0,
                     closed: false,
                 }),
                 returned: Condvar::new(),
@@ -494,8 +499,7 @@ impl Inner {
                 return match Instance::new(&self.engine, &self.pre, &self.settings, deadline) {
                     Ok(instance) => Ok(Lease::new(self, instance)),
                     Err(e) => {
-                        self.lock().live -= 1;
-                        self.returned.notify_one();
+                        self.release_slot(None);
                         Err(e)
                     }
                 };
@@ -516,6 +520,7 @@ impl Inner {
                 // every tick.
                 wait = Some(wait.map_or(TICK, |w| w.min(TICK)));
             }
+            pool.waiting += 1;
             pool = match wait {
                 Some(w) => {
                     self.returned
@@ -528,7 +533,31 @@ impl Inner {
                     .wait(pool)
                     .unwrap_or_else(PoisonError::into_inner),
             };
+            pool.waiting -= 1;
         }
+    }
+
+    /// Give an instance back to the pool, or with `None` (or once closed)
+    /// free its place, and wake one waiting caller if there is one.
+    fn release_slot(&self, instance: Option<Instance>) {
+        let mut pool = self.lock();
+        let dropped = match instance {
+            Some(instance) if !pool.closed => {
+                pool.idle.push(instance);
+                None
+            }
+            other => {
+                pool.live -= 1;
+                other
+            }
+        };
+        let wake = pool.waiting > 0;
+        drop(pool);
+        if wake {
+            self.returned.notify_one();
+        }
+        // Dropping a store unmaps its memory: not under the lock.
+        drop(dropped);
     }
 }
 
@@ -557,26 +586,15 @@ impl<'a> Lease<'a> {
     /// a cancellation: its state can no longer be trusted).
     fn discard(mut self) {
         drop(self.instance.take());
-        self.inner.lock().live -= 1;
-        self.inner.returned.notify_one();
+        self.inner.release_slot(None);
     }
 }
 
 impl Drop for Lease<'_> {
     fn drop(&mut self) {
-        let Some(instance) = self.instance.take() else {
-            return;
-        };
-        let mut pool = self.inner.lock();
-        if pool.closed {
-            pool.live -= 1;
-            drop(pool);
-            drop(instance);
-        } else {
-            pool.idle.push(instance);
-            drop(pool);
+        if let Some(instance) = self.instance.take() {
+            self.inner.release_slot(Some(instance));
         }
-        self.inner.returned.notify_one();
     }
 }
 
