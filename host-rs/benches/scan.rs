@@ -74,14 +74,7 @@ fn main() {
                 }
                 tally
             });
-            let row = Row::throughput(
-                "wasmtime",
-                rules,
-                corpus,
-                seconds,
-                tally,
-                corpus.name == "planted",
-            );
+            let row = Row::throughput("wasmtime", rules, corpus, seconds, tally);
             eprintln!("{}", row.summary());
             rows.push(row);
         }

@@ -36,6 +36,9 @@ func main() {
 }
 
 func run() error {
+	if len(os.Args) == 2 && os.Args[1] == compileOnceFlag {
+		return compileOnce(context.Background())
+	}
 	var (
 		manifestPath = flag.String("manifest", "", "the manifest the prepare step wrote")
 		results      = flag.String("results", "", "directory of the results files (native.json, wasmtime.json; go.json is written)")
@@ -101,7 +104,7 @@ func measure(ctx context.Context, m *Manifest, results, module, lgCLI, glCLI, cl
 		case "cli":
 			fmt.Fprintf(os.Stderr, "%s · %s: %.2f s (exit %v, %d findings)\n", r.Engine, r.Corpus, r.Median(), r.ExitCodes, r.Findings)
 		default:
-			fmt.Fprintf(os.Stderr, "%s · %s: %.2f ms\n", r.Engine, r.What, r.Median()*1e3)
+			fmt.Fprintf(os.Stderr, "%s · %s %s: %.2f ms\n", r.Engine, r.What, r.Sample, r.Median()*1e3)
 		}
 	}
 	var rows []Row

@@ -150,6 +150,7 @@ func (r *Report) Write(w io.Writer) {
 		p("| %s | %s | %s | %.1f | %.3f | %d | %s |\n", x.Corpus, x.Rules, engineName(x.Engine), x.MBps(), x.Median(), x.Findings, found)
 	}
 	r.writeMisses(w, tp)
+	r.writeAgreement(w)
 
 	p("\n## Targets\n\n| figure | measured | target | met |\n| --- | ---: | ---: | --- |\n")
 	for _, c := range m.Corpora {
@@ -246,6 +247,66 @@ func (r *Report) writeMisses(w io.Writer, tp []Row) {
 	if len(lines) > 0 {
 		fmt.Fprintf(w, "\nPlanted secrets not found:\n\n%s", strings.Join(slices.Compact(lines), ""))
 	}
+}
+
+// agreement compares two lists of findings by (path, first line), as
+// multisets: how many pair up, and the first few of each side that do not.
+func agreement(a, b []Location) (both int, onlyA, onlyB []Location) {
+	key := func(l Location) string { return fmt.Sprintf("%s:%d", l.Path, l.Line) }
+	count := map[string]int{}
+	for _, l := range b {
+		count[key(l)]++
+	}
+	for _, l := range a {
+		if count[key(l)] > 0 {
+			count[key(l)]--
+			both++
+		} else {
+			onlyA = append(onlyA, l)
+		}
+	}
+	for _, l := range b {
+		if count[key(l)] > 0 {
+			count[key(l)]--
+			onlyB = append(onlyB, l)
+		}
+	}
+	return both, onlyA, onlyB
+}
+
+// writeAgreement says, per corpus, whether leakguard running gitleaks'
+// rules reports what gitleaks' detector reports.
+func (r *Report) writeAgreement(w io.Writer) {
+	first := true
+	for _, c := range r.Manifest.Corpora {
+		lg, gl := r.find("throughput", "wazero", "gitleaks", c.Name), r.find("throughput", "gitleaks", "gitleaks", c.Name)
+		if lg == nil || gl == nil {
+			continue
+		}
+		if first {
+			fmt.Fprintf(w, "\nSame rules, same findings? leakguard (Go host) with gitleaks' rule file against gitleaks' detector, by file and line:\n\n")
+			first = false
+		}
+		both, onlyLG, onlyGL := agreement(lg.Locations, gl.Locations)
+		fmt.Fprintf(w, "- `%s`: %d in both, %d only leakguard%s, %d only gitleaks%s\n", c.Name, both,
+			len(onlyLG), examples(onlyLG), len(onlyGL), examples(onlyGL))
+	}
+}
+
+// examples lists up to three locations, for a reader to look at.
+func examples(ls []Location) string {
+	if len(ls) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, l := range ls[:min(3, len(ls))] {
+		parts = append(parts, fmt.Sprintf("%s:%d", l.Path, l.Line))
+	}
+	more := ""
+	if len(ls) > 3 {
+		more = ", …"
+	}
+	return " (" + strings.Join(parts, ", ") + more + ")"
 }
 
 func (r *Report) byKind(kind string) []Row {

@@ -92,6 +92,37 @@ func TestBatches(t *testing.T) {
 	}
 }
 
+func TestAgreement(t *testing.T) {
+	a, b := Location{"a", 1, 1}, Location{"b", 2, 2}
+	for _, tc := range []struct {
+		name         string
+		x, y         []Location
+		both, onlyX  int
+		onlyY        int
+		firstOnlyX   string
+		firstOnlyYat int
+	}{
+		{"equal", []Location{a, b}, []Location{b, a}, 2, 0, 0, "", 0},
+		{"end lines do not matter", []Location{{"a", 1, 9}}, []Location{a}, 1, 0, 0, "", 0},
+		{"extra on one side", []Location{a, b}, []Location{a}, 1, 1, 0, "b", 0},
+		{"multisets", []Location{a}, []Location{a, a}, 1, 0, 1, "", 1},
+		{"disjoint", []Location{a}, []Location{b}, 0, 1, 1, "a", 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			both, onlyX, onlyY := agreement(tc.x, tc.y)
+			if both != tc.both || len(onlyX) != tc.onlyX || len(onlyY) != tc.onlyY {
+				t.Fatalf("agreement = %d, %v, %v; want %d, %d, %d", both, onlyX, onlyY, tc.both, tc.onlyX, tc.onlyY)
+			}
+			if tc.onlyX > 0 && onlyX[0].Path != tc.firstOnlyX {
+				t.Errorf("first only-x %v, want path %s", onlyX[0], tc.firstOnlyX)
+			}
+			if tc.onlyY > 0 && onlyY[0].Line != tc.firstOnlyYat {
+				t.Errorf("first only-y %v, want line %d", onlyY[0], tc.firstOnlyYat)
+			}
+		})
+	}
+}
+
 func TestLocationJSON(t *testing.T) {
 	for _, tc := range []struct {
 		in      string
