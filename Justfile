@@ -33,7 +33,7 @@ check-embedded: build
     git diff --exit-code --stat -- host-go/embed/leakguard.wasm host-go/plugin/testdata/hostile.wasm || { echo "the embedded wasm is stale: run 'just build' and commit it" >&2; exit 1; }
 
 # Everything CI checks: lint, native, wasm, both hosts, conformance on all runners, benchmarks once.
-test: build lint test-rust test-go test-cli check-embedded bench-smoke
+test: build lint test-rust test-go test-cli test-agree check-embedded bench-smoke
 
 # Native core tests, then the Rust host's (conformance through wasmtime, hostile guests, its CLI),
 # the host in the `host` profile (see Cargo.toml) so that wasmtime is compiled once, without LTO.
@@ -43,11 +43,17 @@ test-rust: build-wasm
 
 # The Go host and Go product tests, with the race detector.
 test-go: build
-    cd host-go && go vet ./... && go test -race -count=1 ./...
+    cd host-go && go vet ./... && go vet -tags agree ./cmd/leakguard && go test -race -count=1 ./...
 
 # The module under the stock wasmtime CLI: conformance cases over its stdio loop, --invoke on the component.
 test-cli: build-wasm
     cargo test -p leakguard-host --profile host --test wasmtime_cli
+
+# The Go CLI, `leakguard-host scan` and `wasmtime run … scan` agree byte for byte on one generated tree.
+test-agree: build
+    cargo build -p leakguard-host --profile host
+    cd host-go && LEAKGUARD_HOST_BIN='{{root}}/target/host/leakguard-host' LEAKGUARD_WASM='{{root}}/dist/leakguard.wasm' \
+        go test -count=1 -tags agree -run TestCLIsAgree ./cmd/leakguard
 
 # rustfmt, clippy (native and wasm) with -D warnings, gofmt and go vet.
 lint:

@@ -1,6 +1,6 @@
 //! `leakguard-host`: run a leakguard plugin through the reference Rust host.
 
-use std::io::{self, Read};
+use std::io::{self, IsTerminal, Read};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -15,6 +15,11 @@ usage:
   leakguard-host [options] call <name> [json]   run one action; json defaults to {}, - reads it from stdin
   leakguard-host [options] describe             print the plugin's self-description
   leakguard-host [options] serve                serve events: JSON lines on stdin, one reply line each on stdout
+  leakguard-host [options] scan [flags] [path ...]
+                                                scan files and trees (- is stdin); the same flags, walk,
+                                                findings and report formats as the Go CLI and the module
+  leakguard-host [options] redact [flags]       copy stdin to stdout, secrets redacted
+  leakguard-host [options] rules [flags]        list the active rules
 
 options:
   --plugin PATH     the plugin (component or core module); by default
@@ -116,7 +121,7 @@ fn run(args: Args) -> Result<ExitCode> {
     }
     if !matches!(
         command.as_slice(),
-        ["call", _] | ["call", _, _] | ["describe"] | ["serve"]
+        ["call", _] | ["call", _, _] | ["describe"] | ["serve"] | ["scan" | "redact" | "rules", ..]
     ) {
         eprintln!(
             "leakguard-host: unknown command or arguments: {}\n\n{USAGE}",
@@ -176,6 +181,22 @@ fn run(args: Args) -> Result<ExitCode> {
         ["serve"] => {
             plugin.serve_events(&mut io::stdin().lock(), &mut io::stdout().lock())?;
             Ok(ExitCode::SUCCESS)
+        }
+        ["scan" | "redact" | "rules", ..] => {
+            // The module's own pipeline (walk, batched `scan` calls, the
+            // `report` action), with this host's plugin as the caller: the
+            // output is byte for byte the module's and the Go CLI's.
+            let (stdin, stdout, stderr) = (io::stdin(), io::stdout(), io::stderr());
+            let mut streams = leakguard::cli::Io {
+                stdin: &mut stdin.lock(),
+                stdout: &mut stdout.lock(),
+                stderr: &mut stderr.lock(),
+                stdout_is_terminal: io::stdout().is_terminal(),
+                no_color: std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()),
+            };
+            let mut call = |name: &str, data: &str| plugin.call(name, data);
+            let code = leakguard::cli::run(&mut call, &args.command, &mut streams);
+            Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
         }
         _ => unreachable!("checked above"),
     }
