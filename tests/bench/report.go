@@ -208,7 +208,11 @@ func (r *Report) Write(w io.Writer) {
 
 	for _, x := range r.byKind("rules") {
 		p("\n## gitleaks' default rule file (%s) through leakguard\n\n", m.Gitleaks.Version)
-		p("%d rules defined, %d loaded, %d problem(s):\n\n", x.Defined, x.Loaded, len(x.Skipped))
+		if len(x.Skipped) == 0 {
+			p("%d rules defined, %d loaded, none skipped, no problems reported.\n", x.Defined, x.Loaded)
+			continue
+		}
+		p("%d rules defined, %d loaded; problems (a rule named here was skipped):\n\n", x.Defined, x.Loaded)
 		for _, s := range x.Skipped {
 			rule := "(file)"
 			if s.Rule != nil {
@@ -249,25 +253,33 @@ func (r *Report) writeMisses(w io.Writer, tp []Row) {
 	}
 }
 
-// agreement compares two lists of findings by (path, first line), as
-// multisets: how many pair up, and the first few of each side that do not.
+// agreement pairs two lists of findings: a pair is the same file with
+// overlapping line ranges (gitleaks gives the lines of the whole match,
+// leakguard those of the secret, so a match that starts with the line
+// break before the secret starts a line earlier in gitleaks). It returns
+// how many pair up, and those of each side that do not.
 func agreement(a, b []Location) (both int, onlyA, onlyB []Location) {
-	key := func(l Location) string { return fmt.Sprintf("%s:%d", l.Path, l.Line) }
-	count := map[string]int{}
-	for _, l := range b {
-		count[key(l)]++
+	byPath := map[string][]int{}
+	for i, l := range b {
+		byPath[l.Path] = append(byPath[l.Path], i)
 	}
+	used := make([]bool, len(b))
 	for _, l := range a {
-		if count[key(l)] > 0 {
-			count[key(l)]--
+		paired := false
+		for _, i := range byPath[l.Path] {
+			if !used[i] && b[i].Line <= l.EndLine && l.Line <= b[i].EndLine {
+				used[i], paired = true, true
+				break
+			}
+		}
+		if paired {
 			both++
 		} else {
 			onlyA = append(onlyA, l)
 		}
 	}
-	for _, l := range b {
-		if count[key(l)] > 0 {
-			count[key(l)]--
+	for i, l := range b {
+		if !used[i] {
 			onlyB = append(onlyB, l)
 		}
 	}
@@ -284,7 +296,7 @@ func (r *Report) writeAgreement(w io.Writer) {
 			continue
 		}
 		if first {
-			fmt.Fprintf(w, "\nSame rules, same findings? leakguard (Go host) with gitleaks' rule file against gitleaks' detector, by file and line:\n\n")
+			fmt.Fprintf(w, "\nSame rules, same findings? leakguard (Go host) with gitleaks' rule file against gitleaks' detector, by file and overlapping lines:\n\n")
 			first = false
 		}
 		both, onlyLG, onlyGL := agreement(lg.Locations, gl.Locations)

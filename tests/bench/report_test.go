@@ -103,7 +103,9 @@ func TestAgreement(t *testing.T) {
 		firstOnlyYat int
 	}{
 		{"equal", []Location{a, b}, []Location{b, a}, 2, 0, 0, "", 0},
-		{"end lines do not matter", []Location{{"a", 1, 9}}, []Location{a}, 1, 0, 0, "", 0},
+		{"overlapping lines pair", []Location{{"a", 1, 9}}, []Location{a}, 1, 0, 0, "", 0},
+		{"a match starting a line earlier", []Location{{"a", 38, 38}}, []Location{{"a", 37, 38}}, 1, 0, 0, "", 0},
+		{"adjacent lines do not pair", []Location{{"a", 5, 5}}, []Location{{"a", 4, 4}}, 0, 1, 1, "a", 4},
 		{"extra on one side", []Location{a, b}, []Location{a}, 1, 1, 0, "b", 0},
 		{"multisets", []Location{a}, []Location{a, a}, 1, 0, 1, "", 1},
 		{"disjoint", []Location{a}, []Location{b}, 0, 1, 1, "a", 2},
@@ -204,6 +206,10 @@ func TestReportTargets(t *testing.T) {
 			[]string{"| Go (wazero) host: first scan on the fresh instance, typical file (3.0 KB, 1 secret(s)) | 4.00 ms | <= 5 ms | yes |"}, nil},
 		{"start, other samples are not judged", []Row{{Kind: "start", Engine: "wasmtime", What: "load + first scan", Sample: "busiest file", Seconds: []float64{0.5}}},
 			[]string{"| Rust (wasmtime) | load + first scan | busiest file | 500.00 | 1 | 0 |"}, []string{"<= 5 ms"}},
+		{"rules file, all loaded", []Row{{Kind: "rules", Engine: "leakguard", Rules: "gitleaks", Defined: 3, Loaded: 3}},
+			[]string{"3 rules defined, 3 loaded, none skipped"}, nil},
+		{"rules file, one skipped", []Row{{Kind: "rules", Engine: "leakguard", Rules: "gitleaks", Defined: 3, Loaded: 2, Skipped: []Skip{{Rule: ptr("x"), Reason: "regex: look-around"}}}},
+			[]string{"3 rules defined, 2 loaded; problems", "- `x`: regex: look-around"}, nil},
 		{"cli", []Row{{Kind: "cli", Engine: "leakguard CLI", Corpus: "go-src", Seconds: []float64{2}, ExitCodes: []int{1}},
 			{Kind: "cli", Engine: "gitleaks CLI", Corpus: "go-src", Seconds: []float64{9}, ExitCodes: []int{1}}},
 			[]string{"`leakguard scan` vs `gitleaks dir`, `go-src` | 4.5x faster | >= 5x | **no** |"}, nil},
@@ -224,3 +230,5 @@ func TestReportTargets(t *testing.T) {
 		})
 	}
 }
+
+func ptr[T any](v T) *T { return &v }
