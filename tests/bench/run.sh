@@ -12,7 +12,7 @@ set -euo pipefail
 
 mode=${1:?usage: run.sh full|smoke}
 root=$(cd "$(dirname "$0")/../.." && pwd)
-corpus=$root/target/bench-corpus
+corpus=$root/target/bench-corpus/$mode
 work=$root/target/bench
 results=$work/results/$mode
 bin=$work/bin
