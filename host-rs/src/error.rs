@@ -150,6 +150,7 @@ impl Error {
     /// A [`ErrorKind::TooLarge`] error worded as the plugin words its own,
     /// so that a limit enforced by the host reads the same as one enforced
     /// by the guest.
+    #[cfg(feature = "runtime")]
     pub(crate) fn too_large(what: &str, got: usize, limit: usize) -> Error {
         let f = leakguard::Failure::too_large(what, got, limit);
         Error::new(ErrorKind::TooLarge, f.message())
