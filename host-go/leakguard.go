@@ -46,6 +46,7 @@ type settings struct {
 	timeout     time.Duration
 	cacheDir    string
 	logger      *slog.Logger
+	reveal      bool
 }
 
 // WithRules uses the rule file text toml (TOML, a superset of gitleaks'
@@ -80,11 +81,22 @@ func WithCacheDir(dir string) Option { return func(s *settings) { s.cacheDir = d
 // default discards them.
 func WithLogger(l *slog.Logger) Option { return func(s *settings) { s.logger = l } }
 
+// WithReveal makes findings carry the secret itself in Finding.Secret
+// instead of its masked form (the first characters and "****").
+//
+// # Notes
+//
+//   - Findings then hold the very secrets they report: keep them, and any
+//     report made from them, as protected as the scanned text.
+//   - Redaction is unaffected: redacted text never holds a secret.
+func WithReveal() Option { return func(s *settings) { s.reveal = true } }
+
 // Scanner scans and redacts text with one rule set. It is safe for
 // concurrent use; Close releases it.
 type Scanner struct {
 	p        *plugin.Plugin
 	config   string // rule file text; "" for the default rules
+	reveal   bool
 	logger   *slog.Logger
 	warnings []Warning
 	rules    int
@@ -137,7 +149,7 @@ func New(ctx context.Context, opts ...Option) (*Scanner, error) {
 	if err != nil {
 		return nil, &Error{Op: "load engine", Err: err}
 	}
-	s := &Scanner{p: p, config: st.rules, logger: logger}
+	s := &Scanner{p: p, config: st.rules, logger: logger, reveal: st.reveal}
 	if st.rulesSet && st.rules == "" {
 		// An empty rule file is a user error, not "the default rules".
 		_ = p.Close(ctx)
@@ -170,6 +182,7 @@ type scanRequest struct {
 	Path      string     `json:"path,omitempty"`
 	Documents []Document `json:"documents,omitempty"`
 	Config    string     `json:"config,omitempty"`
+	Reveal    bool       `json:"reveal,omitempty"`
 }
 
 type scanReply struct {
@@ -190,7 +203,7 @@ type scanReply struct {
 // engine's input limit, [ErrTimeout], [ErrCancelled] (ctx), [ErrClosed].
 func (s *Scanner) Scan(ctx context.Context, text string) ([]Finding, error) {
 	var reply scanReply
-	if err := s.call(ctx, "scan", scanRequest{Text: &text, Config: s.config}, &reply); err != nil {
+	if err := s.call(ctx, "scan", scanRequest{Text: &text, Config: s.config, Reveal: s.reveal}, &reply); err != nil {
 		return nil, err
 	}
 	return reply.Findings, nil
@@ -209,7 +222,7 @@ func (s *Scanner) ScanDocuments(ctx context.Context, docs []Document) ([]Finding
 		return nil, nil
 	}
 	var reply scanReply
-	if err := s.call(ctx, "scan", scanRequest{Documents: docs, Config: s.config}, &reply); err != nil {
+	if err := s.call(ctx, "scan", scanRequest{Documents: docs, Config: s.config, Reveal: s.reveal}, &reply); err != nil {
 		return nil, err
 	}
 	return reply.Findings, nil

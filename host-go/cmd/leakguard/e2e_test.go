@@ -471,6 +471,25 @@ func TestScanStdin(t *testing.T) {
 	}
 }
 
+func TestScanReveal(t *testing.T) {
+	in := "export GITHUB_TOKEN=" + fakeGitHub + "\n"
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{nil, "ghp_****"},
+		{[]string{"--reveal"}, fakeGitHub},
+	}
+	for _, c := range cases {
+		args := append(append([]string{"scan", "--format", "json"}, c.args...), "-")
+		r := runCLI(t, t.TempDir(), in, args...)
+		got, _ := parseReport(t, r.stdout)
+		if r.code != 1 || len(got) != 1 || got[0].Secret != c.want {
+			t.Errorf("scan %v: status %d, findings %+v, want secret %q\n%s", c.args, r.code, got, c.want, r.stderr)
+		}
+	}
+}
+
 func TestRedactCommand(t *testing.T) {
 	in := "starting\nGITHUB_TOKEN=" + fakeGitHub + "\nslack: " + fakeSlack + "\nno newline at the end"
 	cases := []struct {

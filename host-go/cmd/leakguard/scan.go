@@ -46,7 +46,7 @@ const batchFiles = 256
 
 type scanFlags struct {
 	format, config, baseline, ignoreFile, color string
-	git, verbose, noProgress                    bool
+	git, verbose, noProgress, reveal            bool
 	maxSize                                     int64
 	jobs                                        int
 }
@@ -65,6 +65,7 @@ func runScan(ctx context.Context, args []string, e env) (int, error) {
 	fs.IntVar(&f.jobs, "j", runtime.NumCPU(), "how many scans run at once")
 	fs.StringVar(&f.color, "color", "auto", "colours in the text report: auto (on a terminal, unless NO_COLOR is set), always or never")
 	fs.BoolVar(&f.noProgress, "no-progress", false, "never draw a progress bar (one is drawn on a terminal for scans longer than a second)")
+	fs.BoolVar(&f.reveal, "reveal", false, "show each secret in full instead of masked (the report then holds the secrets)")
 	fs.BoolVar(&f.verbose, "v", false, "say which files were skipped, and why")
 	paths, err := parseFlags(fs, args)
 	if err != nil {
@@ -87,7 +88,11 @@ func runScan(ctx context.Context, args []string, e env) (int, error) {
 		return exitError, usagef("standard input (-) can be scanned once")
 	}
 
-	s, err := newScanner(ctx, e, f.config, f.jobs)
+	var extra []leakguard.Option
+	if f.reveal {
+		extra = append(extra, leakguard.WithReveal())
+	}
+	s, err := newScanner(ctx, e, f.config, f.jobs, extra...)
 	if err != nil {
 		return exitError, err
 	}
@@ -189,8 +194,8 @@ func plural(n int, one, many string) string {
 
 // newScanner loads the engine with a pool of jobs instances, the rule file
 // if one is given, and a compilation cache so that the next start is fast.
-func newScanner(ctx context.Context, e env, config string, jobs int) (*leakguard.Scanner, error) {
-	opts := []leakguard.Option{leakguard.WithPoolSize(jobs)}
+func newScanner(ctx context.Context, e env, config string, jobs int, extra ...leakguard.Option) (*leakguard.Scanner, error) {
+	opts := append([]leakguard.Option{leakguard.WithPoolSize(jobs)}, extra...)
 	if config != "" {
 		opts = append(opts, leakguard.WithRulesFile(config))
 	}
