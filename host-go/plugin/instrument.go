@@ -1,9 +1,11 @@
 package plugin
 
 import (
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 )
 
 // Stopping a guest that runs too long.
@@ -90,6 +92,54 @@ func sectionRank(id byte) int {
 type section struct {
 	id   byte
 	body []byte
+}
+
+// instrumentMemoSize bounds how many modules' instrumented copies the
+// process keeps: a host loads one or a few modules, and each copy is about
+// the module's size.
+const instrumentMemoSize = 4
+
+// instrumentedModules memoises instrument for the process, so that a second New of
+// a module (whose compiled code the cache already holds) does not decode
+// and rewrite it again.
+var instrumentedModules instrumentMemo
+
+// instrumentMemo maps the SHA-256 of a module to its instrumented copy or
+// the reason it has none. Concurrent lookups of one module share a single
+// instrument run. The oldest entry goes when the memo is full.
+type instrumentMemo struct {
+	mu      sync.Mutex
+	entries map[[sha256.Size]byte]*instrumentEntry
+	order   [][sha256.Size]byte // keys, oldest first
+}
+
+type instrumentEntry struct {
+	once sync.Once
+	wasm []byte // shared by every caller; never written after once
+	err  error
+}
+
+// get returns instrument(wasm), computing it at most once per module while
+// the module stays in the memo. The result must not be modified.
+func (m *instrumentMemo) get(wasm []byte) ([]byte, error) {
+	key := sha256.Sum256(wasm)
+	m.mu.Lock()
+	e, ok := m.entries[key]
+	if !ok {
+		if m.entries == nil {
+			m.entries = make(map[[sha256.Size]byte]*instrumentEntry, instrumentMemoSize)
+		}
+		if len(m.order) == instrumentMemoSize {
+			delete(m.entries, m.order[0])
+			m.order = append(m.order[:0], m.order[1:]...)
+		}
+		e = &instrumentEntry{}
+		m.entries[key] = e
+		m.order = append(m.order, key)
+	}
+	m.mu.Unlock()
+	e.once.Do(func() { e.wasm, e.err = instrument(wasm) })
+	return e.wasm, e.err
 }
 
 // instrument returns a copy of wasm with the interrupt flag and its checks.

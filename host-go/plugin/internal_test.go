@@ -186,3 +186,49 @@ func TestCheckInput(t *testing.T) {
 		t.Errorf("truncate: %q", got)
 	}
 }
+
+func TestInstrumentMemo(t *testing.T) {
+	empty := []byte("\x00asm\x01\x00\x00\x00")
+	want, err := instrument(empty)
+	if err != nil {
+		t.Fatalf("instrument(empty module): %v", err)
+	}
+	var m instrumentMemo
+	var wg sync.WaitGroup
+	got := make([][]byte, 8)
+	for i := range got {
+		wg.Go(func() {
+			out, err := m.get(empty)
+			if err != nil {
+				t.Errorf("get #%d: %v", i, err)
+			}
+			got[i] = out
+		})
+	}
+	wg.Wait()
+	for i, out := range got {
+		if string(out) != string(want) {
+			t.Fatalf("get #%d differs from instrument", i)
+		}
+		if &out[0] != &got[0][0] {
+			t.Errorf("get #%d instrumented the module again", i)
+		}
+	}
+
+	// Failures are remembered too, and the memo stays bounded, dropping
+	// the oldest module first.
+	for i := range instrumentMemoSize + 1 {
+		bad := fmt.Appendf(nil, "not a module %d", i)
+		for range 2 {
+			if _, err := m.get(bad); !errors.Is(err, errUninstrumentable) {
+				t.Fatalf("get(%q) = %v, want errUninstrumentable", bad, err)
+			}
+		}
+	}
+	if n := len(m.entries); n != instrumentMemoSize || len(m.order) != n {
+		t.Errorf("memo holds %d entries (%d keys), want %d", n, len(m.order), instrumentMemoSize)
+	}
+	if again, _ := m.get(empty); &again[0] == &got[0][0] {
+		t.Error("the oldest module was not evicted")
+	}
+}

@@ -112,7 +112,7 @@ func New(ctx context.Context, wasm []byte, config Config) (*Plugin, error) {
 // wazero's context watching.
 func (p *Plugin) compile(ctx context.Context, wasm []byte) error {
 	if !p.cfg.watchContexts && compilerAvailable() {
-		flagged, err := instrument(wasm)
+		flagged, err := instrumentedModules.get(wasm)
 		if err == nil {
 			err = p.compileWith(ctx, flagged, true)
 			if err == nil {
