@@ -44,18 +44,22 @@ pub enum ErrorKind {
 impl ErrorKind {
     /// The kind's wire name, e.g. `bad-request` or `memory-limit`.
     pub fn as_str(self) -> &'static str {
+        if let Some(code) = self.plugin_code() {
+            // The plugin's own kinds are named once, by the core.
+            return code.as_str();
+        }
         match self {
-            ErrorKind::UnknownAction => "unknown-action",
-            ErrorKind::Malformed => "malformed",
-            ErrorKind::BadRequest => "bad-request",
-            ErrorKind::TooLarge => "too-large",
-            ErrorKind::Internal => "internal",
             ErrorKind::Trap => "trap",
             ErrorKind::Timeout => "timeout",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::MemoryLimit => "memory-limit",
             ErrorKind::Closed => "closed",
             ErrorKind::BadPlugin => "bad-plugin",
+            ErrorKind::UnknownAction
+            | ErrorKind::Malformed
+            | ErrorKind::BadRequest
+            | ErrorKind::TooLarge
+            | ErrorKind::Internal => unreachable!("plugin kinds are named by plugin_code"),
         }
     }
 

@@ -9,7 +9,8 @@ use crate::router::Action;
 
 use super::report::finding_schema;
 use super::scan::{
-    MAX_DOCUMENT_BYTES, MAX_FINDINGS, Warning, check_size, rules_for, warnings, warnings_schema,
+    MAX_DOCUMENT_BYTES, MAX_FINDINGS, Warning, check_size, config_schema, rules_for, warnings,
+    warnings_schema,
 };
 
 pub(crate) struct Redact;
@@ -67,7 +68,7 @@ impl Action for Redact {
                     "default": DEFAULT_KEEP,
                     "description": "For `mask`: leading characters kept (at most half of each secret); only with style mask.",
                 },
-                "config": { "type": "string", "description": "A rule file (TOML, gitleaks-compatible) instead of the default rules." },
+                "config": config_schema(),
             },
             "required": ["text"],
             "additionalProperties": false,

@@ -7,7 +7,7 @@ use crate::engine::{Rule, Severity};
 use crate::protocol::Failure;
 use crate::router::Action;
 
-use super::scan::{Warning, rules_for, warnings, warnings_schema};
+use super::scan::{Warning, config_schema, rules_for, warnings, warnings_schema};
 
 pub(crate) struct Rules;
 
@@ -64,7 +64,7 @@ impl Action for Rules {
         json!({
             "type": "object",
             "properties": {
-                "config": { "type": "string", "description": "A rule file (TOML, gitleaks-compatible) instead of the default rules." },
+                "config": config_schema(),
             },
             "additionalProperties": false,
         })

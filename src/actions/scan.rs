@@ -87,6 +87,11 @@ pub(crate) fn warnings(problems: Vec<Problem>) -> Vec<Warning> {
 }
 
 /// The JSON Schema of `warnings`.
+/// The `config` field every rule-using action takes (see `engine::rule_set`).
+pub(crate) fn config_schema() -> Value {
+    json!({ "type": "string", "description": "A rule file (TOML, gitleaks-compatible) instead of the default rules." })
+}
+
 pub(crate) fn warnings_schema() -> Value {
     json!({
         "type": "array",
@@ -152,7 +157,7 @@ impl Action for Scan {
                     "description": "A batch; with more than one document, each needs an `id` or a `path`.",
                 },
                 "reveal": { "type": "boolean", "default": false, "description": "Show secrets unmasked." },
-                "config": { "type": "string", "description": "A rule file (TOML, gitleaks-compatible) instead of the default rules." },
+                "config": config_schema(),
             },
             "oneOf": [
                 { "required": ["text"], "not": { "required": ["documents"] } },
