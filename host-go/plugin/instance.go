@@ -3,6 +3,7 @@ package plugin
 import (
 	"context"
 	"crypto/rand"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -290,7 +291,7 @@ func (inst *instance) readResult(action string, ret uint32, maxOutput int) ([]by
 	}
 	switch area[0] {
 	case 0:
-		ptr, n := le32(area[4:]), le32(area[8:])
+		ptr, n := binary.LittleEndian.Uint32(area[4:]), binary.LittleEndian.Uint32(area[8:])
 		if int64(n) > int64(maxOutput) {
 			return nil, newError(CodeTooLarge, action, tooLarge("the reply", int64(n), int64(maxOutput)), nil), nil
 		}
@@ -303,7 +304,7 @@ func (inst *instance) readResult(action string, ret uint32, maxOutput int) ([]by
 		return out, nil, nil
 	case 1:
 		code := area[4]
-		ptr, n := le32(area[8:]), le32(area[12:])
+		ptr, n := binary.LittleEndian.Uint32(area[8:]), binary.LittleEndian.Uint32(area[12:])
 		if int(code) >= len(guestCodes) {
 			return nil, nil, fmt.Errorf("the guest returned error code %d, which wit/action.wit does not define", code)
 		}
@@ -336,7 +337,7 @@ func (inst *instance) describeText(ctx context.Context) ([]byte, error) {
 	if !ok {
 		return nil, outOfRange("the return area", ret, 8)
 	}
-	ptr, n := le32(area[0:]), le32(area[4:])
+	ptr, n := binary.LittleEndian.Uint32(area[0:]), binary.LittleEndian.Uint32(area[4:])
 	b, ok := inst.mem.Read(ptr, n)
 	if !ok {
 		return nil, outOfRange("the description", ptr, int(n))
@@ -347,10 +348,6 @@ func (inst *instance) describeText(ctx context.Context) ([]byte, error) {
 		return nil, err
 	}
 	return out, nil
-}
-
-func le32(b []byte) uint32 {
-	return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2])<<16 | uint32(b[3])<<24
 }
 
 func outOfRange(what string, ptr uint32, n int) error {
