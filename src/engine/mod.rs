@@ -72,6 +72,8 @@ mod window;
 use std::collections::BTreeSet;
 use std::sync::{Arc, OnceLock};
 
+#[cfg(test)]
+pub(crate) use finding::test_finding;
 pub use finding::{Finding, Severity, entropy, fingerprint, mask};
 pub use pattern::PatternError;
 pub use redact::{RedactStyle, Redacted, redact_text};

@@ -225,30 +225,13 @@ pub fn redact_text(text: &str, findings: &[Finding], style: RedactStyle) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::engine::Severity;
+    use crate::engine::finding::test_finding;
 
     fn finding(rule: &str, start: usize, end: usize) -> Finding {
         Finding {
-            rule: rule.into(),
-            description: String::new(),
-            severity: Severity::Medium,
-            tags: Vec::new(),
-            document: None,
-            path: None,
-            line: 1,
-            column: 1,
-            end_line: 1,
-            end_column: 1,
             start,
             end,
-            secret: String::new(),
-            entropy: 0.0,
-            fingerprint: "0123456789abcdef0123456789abcdef".into(),
-            commit: None,
-            author: None,
-            email: None,
-            date: None,
-            message: None,
+            ..test_finding(rule)
         }
     }
 

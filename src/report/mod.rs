@@ -129,15 +129,13 @@ pub(crate) fn to_json<T: Serialize>(value: &T, pretty: bool) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::engine::test_finding;
 
     /// A finding with every required field; tests adjust the rest.
     pub(crate) fn finding(rule: &str, path: Option<&str>, line: usize) -> Finding {
         Finding {
-            rule: rule.to_owned(),
             description: format!("{rule} description"),
-            severity: Severity::High,
             tags: vec!["demo".to_owned()],
-            document: None,
             path: path.map(str::to_owned),
             line,
             column: 5,
@@ -147,12 +145,7 @@ pub(crate) mod tests {
             end: 24,
             secret: "demo****".to_owned(),
             entropy: 3.5,
-            fingerprint: "0123456789abcdef0123456789abcdef".to_owned(),
-            commit: None,
-            author: None,
-            email: None,
-            date: None,
-            message: None,
+            ..test_finding(rule)
         }
     }
 
